@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "leakharness",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leakharness", targets: ["leakharness"]),
+        .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
+        .library(name: "LeakHarness", targets: ["LeakHarness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSndFile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFFTW",
+            pkgConfig: "fftw3f",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        .target(
+            name: "CAllocator",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .target(
+            name: "FeaturePipeline",
+            dependencies: [
+                "CSndFile",
+                "CFFTW",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LeakHarness",
+            dependencies: [
+                "FeaturePipeline",
+                "CAllocator",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "leakharness",
+            dependencies: [
+                "LeakHarness",
+                "FeaturePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FeaturePipelineTests",
+            dependencies: ["FeaturePipeline"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LeakHarnessTests",
+            dependencies: ["LeakHarness", "FeaturePipeline"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CommandTests",
+            dependencies: [],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,75 @@
+#define _GNU_SOURCE
+#include "CAllocator.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
+
+static mallctl_fn lookup_mallctl(void) {
+    static _Atomic(mallctl_fn) cached = NULL;
+    static atomic_int looked = 0;
+    if (atomic_load_explicit(&looked, memory_order_acquire)) {
+        return atomic_load_explicit(&cached, memory_order_relaxed);
+    }
+    mallctl_fn fn = (mallctl_fn)dlsym(RTLD_DEFAULT, "mallctl");
+    atomic_store_explicit(&cached, fn, memory_order_relaxed);
+    atomic_store_explicit(&looked, 1, memory_order_release);
+    return fn;
+}
+
+lh_mallinfo lh_glibc_mallinfo(void) {
+    struct mallinfo2 mi = mallinfo2();
+    lh_mallinfo out = { mi.arena, mi.hblkhd, mi.uordblks, mi.fordblks, mi.keepcost };
+    return out;
+}
+
+int lh_glibc_trim(size_t pad) { return malloc_trim(pad); }
+
+int lh_jemalloc_loaded(void) { return lookup_mallctl() != NULL; }
+
+static int read_u64(mallctl_fn fn, const char *name, uint64_t *out) {
+    size_t value = 0, len = sizeof(value);
+    int rc = fn(name, &value, &len, NULL, 0);
+    if (rc == 0) *out = (uint64_t)value;
+    return rc;
+}
+
+int lh_jemalloc_stats(uint64_t *allocated, uint64_t *active, uint64_t *resident, uint64_t *mapped) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return ENOENT;
+    uint64_t epoch = 1;
+    size_t len = sizeof(epoch);
+    int rc = fn("epoch", &epoch, &len, &epoch, len);
+    if (rc != 0) return rc;
+    if ((rc = read_u64(fn, "stats.allocated", allocated)) != 0) return rc;
+    if ((rc = read_u64(fn, "stats.active", active)) != 0) return rc;
+    if ((rc = read_u64(fn, "stats.resident", resident)) != 0) return rc;
+    return read_u64(fn, "stats.mapped", mapped);
+}
+
+int lh_jemalloc_prof_dump(const char *path) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return ENOENT;
+    return fn("prof.dump", NULL, NULL, (void *)&path, sizeof(path));
+}
+
+int lh_jemalloc_read_bool(const char *name, int *value) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return ENOENT;
+    bool b = false;
+    size_t len = sizeof(b);
+    int rc = fn(name, &b, &len, NULL, 0);
+    if (rc == 0) *value = b ? 1 : 0;
+    return rc;
+}
+
+int lh_jemalloc_read_size(const char *name, size_t *value) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return ENOENT;
+    size_t len = sizeof(*value);
+    return fn(name, value, &len, NULL, 0);
+}

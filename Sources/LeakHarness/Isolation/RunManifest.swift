@@ -1,0 +1,105 @@
+import Foundation
+
+/// What a child reports about its own run, written as `samples/<variant>.result.json` when it finishes.
+public struct ChildReport: Sendable, Hashable, Codable {
+    /// Files processed (decoded or skipped) over all passes.
+    public var files: Int = 0
+    /// Seconds of pipeline work, settle excluded.
+    public var seconds: Double = 0
+    /// Sample time at which the work ended and the settle phase began.
+    public var settleStartMs: Int64?
+    /// Sample time at which each pass's own state had been released.
+    public var passEndMs: [Int64] = []
+    /// Files skipped, by reason.
+    public var skipped: [String: Int] = [:]
+    public var segments: Int = 0
+    public var shards: Int = 0
+    /// The allocator the child found itself running on, e.g. "jemalloc 5.3.0" or "glibc 2.36".
+    public var allocatorLoaded: String = ""
+    /// Set when the child stopped on an error it caught (e.g. ENOSPC).
+    public var failure: String?
+
+    public init() {}
+}
+
+/// How one variant ended, as the parent saw it, plus what its child reported.
+public struct VariantOutcome: Sendable, Hashable, Codable {
+    public var name: String
+    /// Every knob of the variant's configuration.
+    public var knobs: [String: String]
+    /// The knobs it sets against the base.
+    public var overrides: [String: String]
+    public var expect: Expectation?
+    public var document: String?
+    /// Exit status of the child, when it exited.
+    public var exitStatus: Int32?
+    /// Signal that ended the child, when one did.
+    public var signal: Int32?
+    /// Why the variant failed (crash, ceiling, time limit, ENOSPC, allocator not loaded); nil when it did not.
+    public var failure: String?
+    /// Wall seconds from spawn to exit, settle included.
+    public var wallSeconds: Double
+    public var report: ChildReport?
+
+    public init(name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
+                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?) {
+        self.name = name
+        self.knobs = knobs
+        self.overrides = overrides
+        self.expect = expect
+        self.document = document
+        self.exitStatus = exitStatus
+        self.signal = signal
+        self.failure = failure
+        self.wallSeconds = wallSeconds
+        self.report = report
+    }
+}
+
+/// The machine a run was made on, for the report.
+public struct MachineInfo: Sendable, Hashable, Codable {
+    public var host: String
+    public var cores: Int
+    public var memoryGB: Double
+    public var kernel: String
+    public var glibc: String
+    public var harnessVersion: String
+
+    public init(host: String, cores: Int, memoryGB: Double, kernel: String, glibc: String, harnessVersion: String) {
+        self.host = host
+        self.cores = cores
+        self.memoryGB = memoryGB
+        self.kernel = kernel
+        self.glibc = glibc
+        self.harnessVersion = harnessVersion
+    }
+}
+
+/// `run.json`: everything about a run except the samples; with `samples/*.csv` it is all `report` needs.
+public struct RunManifest: Sendable, Hashable, Codable {
+    public var schemaVersion = 1
+    public var scenario: String
+    public var description: String
+    public var scenarioPath: String
+    /// ISO 8601.
+    public var createdAt: String
+    public var machine: MachineInfo
+    public var thresholds: Thresholds
+    public var baseKnobs: [String: String]
+    /// In run order.
+    public var variants: [VariantOutcome]
+    /// The run was stopped by SIGINT or SIGTERM before every variant ran.
+    public var interrupted = false
+
+    public init(scenario: String, description: String, scenarioPath: String, createdAt: String, machine: MachineInfo,
+                thresholds: Thresholds, baseKnobs: [String: String], variants: [VariantOutcome]) {
+        self.scenario = scenario
+        self.description = description
+        self.scenarioPath = scenarioPath
+        self.createdAt = createdAt
+        self.machine = machine
+        self.thresholds = thresholds
+        self.baseKnobs = baseKnobs
+        self.variants = variants
+    }
+}
