@@ -73,3 +73,44 @@ int lh_jemalloc_read_size(const char *name, size_t *value) {
     size_t len = sizeof(*value);
     return fn(name, value, &len, NULL, 0);
 }
+
+const char *lh_jemalloc_version(void) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return NULL;
+    const char *version = NULL;
+    size_t len = sizeof(version);
+    if (fn("version", &version, &len, NULL, 0) != 0) return NULL;
+    return version;
+}
+
+#include <gnu/libc-version.h>
+const char *lh_glibc_version(void) { return gnu_get_libc_version(); }
+
+#include <dirent.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <string.h>
+
+long lh_count_fds(int dirfd) {
+    char buffer[4096] __attribute__((aligned(8)));
+    if (lseek(dirfd, 0, SEEK_SET) != 0) return -1;
+    long count = 0;
+    for (;;) {
+        ssize_t n = getdents64(dirfd, buffer, sizeof(buffer));
+        if (n < 0) return -1;
+        if (n == 0) break;
+        for (ssize_t offset = 0; offset < n;) {
+            struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
+            if (entry->d_name[0] != '.') count++;
+            offset += entry->d_reclen;
+        }
+    }
+    return count - 1; /* the directory descriptor itself */
+}
+
+void lh_set_thread_name(const char *name) {
+    char short_name[16];
+    strncpy(short_name, name, sizeof(short_name) - 1);
+    short_name[15] = '\0';
+    pthread_setname_np(pthread_self(), short_name);
+}

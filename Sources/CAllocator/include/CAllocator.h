@@ -29,4 +29,15 @@ int lh_jemalloc_read_bool(const char *name, int *value);
 /// Reads a size_t mallctl (e.g. "opt.lg_prof_sample" as ssize_t-size value). 0 on success.
 int lh_jemalloc_read_size(const char *name, size_t *value);
 
+
+
+/// jemalloc's version string, or NULL when jemalloc is not loaded.
+const char *lh_jemalloc_version(void);
+/// glibc's version string (gnu_get_libc_version).
+const char *lh_glibc_version(void);
+/// Counts the entries of an open /proc/self/fd directory descriptor without allocating (getdents64 into a stack buffer).
+/// Returns the count (minus "." and ".." and the directory descriptor itself), or -1 with errno set.
+long lh_count_fds(int dirfd);
+/// Names the calling thread (at most 15 bytes are kept).
+void lh_set_thread_name(const char *name);
 #endif
