@@ -1,4 +1,4 @@
-import Synchronization
+public import Synchronization
 
 /// The pipeline's live counters: written by the pipeline, read lock-free by a sampler thread.
 public final class PipelineCounters: Sendable {
