@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+@testable import LeakHarness
+
+/// What a synthetic child shows at one instant.
+struct Levels {
+    var rss: Double
+    var live: Double? = nil
+    var held: Double? = nil
+    var anon: Double? = nil
+    var file: Double = 20
+    var fds: Int64 = 12
+    var writers: Int64 = 0
+}
+
+/// Builds the samples and the child report of a synthetic run: `passes` passes of `files` files, a sample every
+/// `filesPerSample` files, three samples after each pass's release, then `settleSamples` samples of settle.
+struct SyntheticRun {
+    var passes = 3
+    var files = 500
+    var filesPerSample = 2
+    var settleSamples = 40
+    /// Levels during the work: pass (1-based), file index within the pass, files done over the run.
+    var work: (_ pass: Int, _ file: Int, _ done: Int) -> Levels
+    /// Levels once pass `pass` has released its state.
+    var released: (_ pass: Int) -> Levels
+    /// Levels during the settle phase; defaults to the last pass's released levels.
+    var settled: Levels? = nil
+
+    func build() -> (samples: [SampleRow], report: ChildReport) {
+        var rows: [SampleRow] = []
+        var report = ChildReport()
+        var t: Int64 = 0
+        func add(_ l: Levels, done: Int, pass: Int) {
+            var r = SampleRow()
+            r.tMs = t
+            r.filesDone = Int64(done)
+            r.pass = Int64(pass)
+            r.rssKB = Int64((l.rss * 1024).rounded())
+            r.rssAnonKB = Int64(((l.anon ?? (l.rss - l.file)) * 1024).rounded())
+            r.rssFileKB = Int64((l.file * 1024).rounded())
+            r.hwmKB = r.rssKB
+            r.vmSizeKB = r.rssKB * 4
+            r.threads = 9
+            r.fds = l.fds
+            r.heapLiveBytes = l.live.map { Int64($0 * 1_048_576) }
+            r.heapHeldBytes = l.held.map { Int64($0 * 1_048_576) }
+            r.openWriters = l.writers
+            rows.append(r)
+            t += 50
+        }
+        for p in 1...passes {
+            for k in stride(from: 0, to: files, by: filesPerSample) {
+                let done = (p - 1) * files + k
+                add(work(p, k, done), done: done, pass: p)
+            }
+            add(work(p, files, p * files), done: p * files, pass: p)
+            report.passEndMs.append(t)
+            for _ in 0..<3 { add(released(p), done: p * files, pass: p) }
+        }
+        report.settleStartMs = t
+        for _ in 0..<settleSamples { add(settled ?? released(passes), done: passes * files, pass: passes) }
+        report.files = passes * files
+        report.seconds = Double(t) / 1000
+        return (rows, report)
+    }
+
+    func analyze(failure: String? = nil, thresholds: Thresholds = Thresholds()) -> VariantAnalysis {
+        let (samples, report) = build()
+        return Analyzer.analyze(samples: samples, report: report, failure: failure, thresholds: thresholds)
+    }
+}
+
+struct AnalyzerTests {
+    @Test func linearLeakOverThreePassesIsALiveHeapLeak() {
+        // +50 MB per 1000 files, never released; the live heap carries it.
+        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500) - 1, live: 20 + 0.05 * Double(p * 500)) })
+        let a = run.analyze()
+        #expect(a.verdict == .leak)
+        #expect(a.cause == .liveHeap)
+        #expect(abs(a.rssSlope!.estimate - 50) < 1)
+        #expect(abs(a.floorSlopeMBPerPass! - 25) < 1)
+        #expect(a.floorsMB.count == 3)
+        #expect(a.reason.contains("floors +25.0 MB/pass"))
+    }
+
+    @Test func sawtoothReleasedAtEachPassEndIsRetention() {
+        let run = SyntheticRun(work: { _, k, _ in Levels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k)) },
+                               released: { _ in Levels(rss: 100, live: 10) })
+        let a = run.analyze()
+        #expect(a.verdict == .retention)
+        #expect(a.cause == .liveHeap)
+        #expect(abs(a.rssSlope!.estimate - 60) < 1)
+        #expect(abs(a.floorSlopeMBPerPass!) < 0.5)
+        #expect(a.peaksMB.allSatisfy { abs($0 - 130) < 0.5 })
+        #expect(a.reason.contains("released at each pass end"))
+    }
+
+    @Test func flatNoisyLineIsStable() {
+        var noise = SeededNoise(seed: 42)
+        var levels: [Levels] = []
+        for _ in 0..<2000 { levels.append(Levels(rss: 200 + noise.gaussian(sd: 3), live: 90 + noise.gaussian(sd: 1))) }
+        var i = 0
+        let run = SyntheticRun(work: { _, _, _ in i += 1; return levels[i % levels.count] },
+                               released: { _ in Levels(rss: 199, live: 90) })
+        let a = run.analyze()
+        #expect(a.verdict == .stable)
+        #expect(a.cause == Cause.none)
+        #expect(a.rssSlope!.isWithin(8))
+        #expect(abs(a.rssRobustSlope!) < 8)
+    }
+
+    @Test func singleStepThenFlatIsNotALeak() {
+        // The allocator grabs 40 MB at file 300, then nothing changes.
+        let run = SyntheticRun(passes: 1, files: 1000, work: { _, k, _ in Levels(rss: k < 300 ? 100 : 140, live: 60) },
+                               released: { _ in Levels(rss: 140, live: 60) })
+        let a = run.analyze()
+        #expect(a.rssSlope!.low > 8, "least squares alone sees growth")
+        #expect(a.verdict == .stable)
+        #expect(a.reason.contains("a step, then flat"))
+    }
+
+    @Test func stepEarlyInTheFirstPassDoesNotRaiseTheFloors() {
+        let run = SyntheticRun(work: { p, k, _ in Levels(rss: p == 1 && k < 100 ? 100 : 140, live: 30) },
+                               released: { _ in Levels(rss: 139, live: 30) })
+        let a = run.analyze()
+        #expect(a.verdict != .leak)
+        #expect(abs(a.floorSlopeMBPerPass!) < 1)
+    }
+
+    @Test func rssRisingWithFlatLiveHeapIsAllocatorRetention() {
+        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.04 * Double(done), live: 5) },
+                               released: { p in Levels(rss: 100 + 0.04 * Double(p * 500), live: 5) })
+        let a = run.analyze()
+        #expect(a.verdict == .leak)
+        #expect(a.cause == .allocatorRetention)
+        #expect(abs(a.heapLiveSlope!.estimate) < 0.01)
+    }
+
+    @Test func flatFloorsFarAboveTheLiveHeapAreAllocatorRetention() {
+        let run = SyntheticRun(work: { _, _, _ in Levels(rss: 450, live: 3) }, released: { _ in Levels(rss: 449, live: 2) })
+        let a = run.analyze()
+        #expect(a.verdict == .retention)
+        #expect(a.cause == .allocatorRetention)
+        #expect(a.reason.contains("kept by the allocator"))
+    }
+
+    @Test func highHeldHeapWhileRSSFallsBackIsNotAllocatorRetention() {
+        // malloc_trim gave the pages back: RSS falls, glibc's held figure stays at 400 MB.
+        let sawtooth = SyntheticRun(work: { _, k, _ in Levels(rss: 60 + 0.05 * Double(k), live: 30 + 0.05 * Double(k), held: 400) },
+                                    released: { _ in Levels(rss: 60, live: 30, held: 400) })
+        let a = sawtooth.analyze()
+        #expect(a.verdict == .retention)
+        #expect(a.cause == .liveHeap)
+        let flat = SyntheticRun(work: { _, _, _ in Levels(rss: 60, live: 30, held: 400) }, released: { _ in Levels(rss: 60, live: 30, held: 400) })
+        let b = flat.analyze()
+        #expect(b.verdict == .stable)
+        #expect(b.cause == Cause.none)
+    }
+
+    @Test func risingDescriptorsAreTheCauseEvenWithBuffers() {
+        // An abandoned writer per 100 files: its descriptor and its buffer stay.
+        let run = SyntheticRun(work: { _, _, done in
+            Levels(rss: 100 + 0.03 * Double(done), live: 20, fds: 12 + Int64(done / 100), writers: Int64(done / 100))
+        }, released: { p in Levels(rss: 100 + 0.03 * Double(p * 500), live: 20, fds: 12 + Int64(p * 5), writers: Int64(p * 5)) })
+        let a = run.analyze()
+        #expect(a.verdict == .leak)
+        #expect(a.cause == .descriptors)
+        #expect(abs(a.fdsSlope!.estimate - 10) < 0.5)
+    }
+
+    @Test func openWritersWithFlatHeapAreNativeBuffers() {
+        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.03 * Double(done), live: 20, writers: Int64(done / 100)) },
+                               released: { p in Levels(rss: 100 + 0.03 * Double(p * 500), live: 20, writers: Int64(p * 5)) })
+        #expect(run.analyze().cause == .nativeBuffers)
+    }
+
+    @Test func withoutHeapStatisticsTheCauseIsAnUnknownHeap() {
+        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done)) },
+                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500)) })
+        let a = run.analyze()
+        #expect(a.verdict == .leak)
+        #expect(a.cause == .liveHeap)
+        #expect(a.reason.contains("unknown heap"))
+        #expect(a.heapLiveSlope == nil)
+    }
+
+    @Test func onePassDecidesBySettle() {
+        let grows: (Int, Int, Int) -> Levels = { _, k, _ in Levels(rss: 100 + 0.05 * Double(k), live: 10 + 0.05 * Double(k)) }
+        let released = SyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in Levels(rss: 150, live: 60) },
+                                    settled: Levels(rss: 102, live: 10))
+        #expect(released.analyze().verdict == .retention)
+        let kept = SyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in Levels(rss: 150, live: 60) })
+        #expect(kept.analyze().verdict == .leak)
+    }
+
+    @Test func tooFewFilesIsInconclusive() {
+        let run = SyntheticRun(passes: 1, files: 60, work: { _, _, _ in Levels(rss: 100) }, released: { _ in Levels(rss: 100) })
+        let a = run.analyze()
+        #expect(a.verdict == .inconclusive)
+        #expect(a.reason.contains("too short: 54 files"))
+    }
+
+    @Test func tooFewSamplesIsInconclusive() {
+        let run = SyntheticRun(passes: 1, files: 400, filesPerSample: 100, work: { _, _, _ in Levels(rss: 100) }, released: { _ in Levels(rss: 100) })
+        let a = run.analyze()
+        #expect(a.verdict == .inconclusive)
+        #expect(a.reason.contains("too few samples"))
+    }
+
+    @Test func noisyGrowthAroundTheToleranceIsInconclusive() {
+        var noise = SeededNoise(seed: 9)
+        let run = SyntheticRun(passes: 1, files: 300, filesPerSample: 10, work: { _, k, _ in
+            Levels(rss: 100 + 0.008 * Double(k) + noise.gaussian(sd: 8), live: 10)
+        }, released: { _ in Levels(rss: 100, live: 10) })
+        let a = run.analyze()
+        #expect(a.verdict == .inconclusive)
+        #expect(a.reason.contains("±8.0"))
+    }
+
+    @Test func failureIsFailedAndKeepsTheFigures() {
+        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
+        let a = run.analyze(failure: "killed by signal 9 (ceiling 512 MB)")
+        #expect(a.verdict == .failed)
+        #expect(a.reason.hasPrefix("failed: killed by signal 9 (ceiling 512 MB)"))
+        #expect(a.cause == .liveHeap)
+        #expect(a.rssSlope != nil)
+    }
+
+    @Test func noSamplesIsInconclusiveAndDoesNotCrash() {
+        let a = Analyzer.analyze(samples: [], report: nil, failure: nil, thresholds: Thresholds())
+        #expect(a.verdict == .inconclusive)
+    }
+}
