@@ -8,6 +8,7 @@ struct LeakHarnessCommand: ParsableCommand {
         abstract: "Runs a speech feature-extraction pipeline under named scenarios and decides whether its memory leaks.",
         subcommands: [
             // One line per subcommand; each lives in its own file.
+            ListCommand.self,
         ]
     )
 }
