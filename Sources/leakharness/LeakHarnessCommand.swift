@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The root command: it only lists the subcommands.
 @main
@@ -9,6 +10,27 @@ struct LeakHarnessCommand: ParsableCommand {
         subcommands: [
             // One line per subcommand; each lives in its own file.
             ListCommand.self,
+            RunCommand.self,
+            ChildCommand.self,
+            ProbeSamplerCommand.self,
+            CorpusCommand.self,
         ]
     )
+
+    /// Usage and configuration errors exit 2 (DESIGN.md), not ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as UsageFailure {
+            FileHandle.standardError.write(Data("leakharness: \(failure.message)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import Synchronization
+import Glibc
+
+/// A child process started with `posix_spawn`, its output appended to a log file.
+public final class ChildProcess: Sendable {
+    public let pid: Int32
+
+    /// How a child ended.
+    public enum Termination: Sendable, Hashable {
+        case exited(Int32)
+        case signalled(Int32)
+    }
+
+    /// Spawns `executable` with `arguments` (argv[1...]) and `environment`; stdout and stderr go to `logPath`
+    /// (appended) when given. Arguments are an argument vector, never a shell line.
+    public init(executable: String, arguments: [String], environment: [String: String], logPath: String?,
+                inheritStdio: Bool = false) throws(IsolationError) {
+        fflush(nil)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let logPath, !inheritStdio {
+            posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Default signal dispositions in the child, whatever the parent handles.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: Int32 = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw .spawn(executable: executable, errno: rc) }
+        pid = child
+    }
+
+    /// The child's status if it has ended (reaps it), nil while it runs.
+    public func poll() -> Termination? {
+        var status: Int32 = 0
+        let rc = waitpid(pid, &status, WNOHANG)
+        guard rc == pid else { return nil }
+        return Self.decode(status)
+    }
+
+    /// Blocks until the child ends.
+    public func wait() -> Termination {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return Self.decode(status)
+    }
+
+    /// Sends `signal` to the child.
+    public func kill(_ signal: Int32) { _ = Foundation.kill(pid, signal) }
+
+    private static func decode(_ status: Int32) -> Termination {
+        let low = status & 0x7f
+        if low == 0 { return .exited((status >> 8) & 0xff) }
+        return .signalled(low)
+    }
+}
+
+/// A failure to start or supervise a child.
+public enum IsolationError: Error, Sendable, CustomStringConvertible {
+    case spawn(executable: String, errno: Int32)
+    case output(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .spawn(let executable, let e): "\(executable): cannot start: \(String(cString: strerror(e)))"
+        case .output(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
+
+/// SIGINT and SIGTERM caught by the parent: supervision ends the child and writes a partial report.
+public enum Interruption {
+    private static let caught = Atomic<Int32>(0)
+
+    /// Installs the handlers (idempotent).
+    public static func install() {
+        _ = Glibc.signal(SIGINT) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
+        _ = Glibc.signal(SIGTERM) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
+    }
+
+    /// The signal caught, or 0.
+    public static var signal: Int32 { caught.load(ordering: .relaxed) }
+}

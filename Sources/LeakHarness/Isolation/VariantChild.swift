@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+import FeaturePipeline
+import CAllocator
+
+/// The child side of a variant: samples itself while it runs the pipeline, then settles and reports.
+public enum VariantChild {
+    /// Exit status of a child whose variant failed in a way it caught (ENOSPC, allocator not loaded).
+    public static let failedStatus: Int32 = 3
+
+    /// Runs the variant of `spec` in this process; returns the exit status.
+    public static func run(_ spec: ChildSpec) -> Int32 {
+        var report = ChildReport()
+        let config: VariantConfig
+        do {
+            config = try spec.config()
+        } catch {
+            FileHandle.standardError.write(Data("child: \(error)\n".utf8))
+            return 2
+        }
+        let counters = PipelineCounters()
+        let sampler: Sampler
+        do {
+            sampler = try Sampler(csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs)
+        } catch {
+            FileHandle.standardError.write(Data("child: \(error)\n".utf8))
+            return 2
+        }
+        sampler.start()
+        report.allocatorLoaded = AllocatorStats.loadedDescription
+        if config.allocator == .jemalloc || config.profile == .sites, sampler.allocatorSource != .jemalloc {
+            report.failure = "jemalloc was requested but is not loaded in the child (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset"))"
+            sampler.stop()
+            write(report, to: spec.resultPath)
+            return failedStatus
+        }
+
+        let passEnds = Mutex<[Int64]>([])
+        var hooks = PipelineHooks()
+        if config.allocator == .glibcTrim {
+            hooks.afterShard = { AllocatorStats.trim() }
+        }
+        let profileDirectory = spec.profileDirectory
+        hooks.afterPass = { pass in
+            passEnds.withLock { $0.append(sampler.elapsedMs()) }
+            if config.profile == .sites, let profileDirectory {
+                HeapProfile.dump(to: "\(profileDirectory)/pass-\(pass).heap")
+            }
+        }
+        switch config.fault {
+        case .crashAfterFiles(let n)?:
+            hooks.shouldStop = {
+                if counters.filesDone.load(ordering: .relaxed) >= n { Foundation.kill(getpid(), SIGSEGV) }
+                return false
+            }
+        case .enospcAfterShards(let n)?:
+            hooks.failWritesAfterShards = n
+        case nil:
+            break
+        }
+
+        var manifest: Manifest?
+        do {
+            let pipeline = Pipeline(options: config.pipeline, outputDirectory: spec.workDirectory, counters: counters,
+                                    hooks: hooks, keepShards: false)
+            let result = try pipeline.run()
+            report.files = result.files
+            report.seconds = result.seconds
+            report.skipped = result.skipped
+            report.segments = result.segments
+            report.shards = result.shards
+            manifest = result.manifest
+        } catch {
+            report.files = counters.filesDone.load(ordering: .relaxed)
+            report.shards = counters.shards.load(ordering: .relaxed)
+            report.failure = error.errno == ENOSPC ? "ENOSPC: \(error)" : "\(error)"
+        }
+        report.passEndMs = passEnds.withLock { $0 }
+        report.settleStartMs = sampler.elapsedMs()
+        // Settle: nothing of the pipeline's remains but abandoned writers and the manifest, which is read at the end.
+        if config.settleSeconds > 0 { Thread.sleep(forTimeInterval: config.settleSeconds) }
+        _ = manifest?.count
+        manifest = nil
+        sampler.stop()
+        try? FileManager.default.removeItem(atPath: spec.workDirectory)
+        write(report, to: spec.resultPath)
+        return report.failure == nil ? 0 : failedStatus
+    }
+
+    private static func write(_ report: ChildReport, to path: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        if let data = try? encoder.encode(report) {
+            try? AtomicFile.write(data, to: path)
+        }
+    }
+}
+
+/// jemalloc heap profiles written through `prof.dump`.
+public enum HeapProfile {
+    /// Writes a profile to `path`; false when jemalloc's profiler is not active.
+    @discardableResult
+    public static func dump(to path: String) -> Bool {
+        lh_jemalloc_prof_dump(path) == 0
+    }
+}

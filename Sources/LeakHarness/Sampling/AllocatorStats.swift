@@ -1,0 +1,55 @@
+import CAllocator
+
+/// Heap figures of the allocator the process runs on: jemalloc's when it is loaded, else glibc's.
+public final class AllocatorStats: @unchecked Sendable {
+    /// Which allocator's statistics are read.
+    public enum Source: String, Sendable {
+        case jemalloc, glibc
+    }
+
+    public let source: Source
+    /// glibc's `mallinfo2` locks every arena: read it at most this often.
+    private let glibcMinIntervalMs: Int64
+    private var lastReadMs: Int64 = .min
+    private var last: (live: Int64, held: Int64) = (0, 0)
+
+    /// Detects jemalloc (a `mallctl` symbol in the process) once.
+    public init(glibcMinIntervalMs: Int64 = 1000) {
+        source = lh_jemalloc_loaded() != 0 ? .jemalloc : .glibc
+        self.glibcMinIntervalMs = glibcMinIntervalMs
+    }
+
+    /// Bytes the program has allocated and not freed (`live`), and bytes the allocator holds for it (`held`).
+    /// Under glibc the figures are refreshed at most once per `glibcMinIntervalMs`.
+    public func read(nowMs: Int64) -> (live: Int64, held: Int64)? {
+        switch source {
+        case .jemalloc:
+            var allocated: UInt64 = 0, active: UInt64 = 0, resident: UInt64 = 0, mapped: UInt64 = 0
+            guard lh_jemalloc_stats(&allocated, &active, &resident, &mapped) == 0 else { return nil }
+            return (Int64(allocated), Int64(resident))
+        case .glibc:
+            if nowMs - lastReadMs >= glibcMinIntervalMs {
+                let info = lh_glibc_mallinfo()
+                last = (Int64(info.uordblks + info.hblkhd), Int64(info.arena + info.hblkhd))
+                lastReadMs = nowMs
+            }
+            return last
+        }
+    }
+
+    /// A description of the allocator loaded, e.g. "jemalloc 5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c" or "glibc 2.36".
+    public static var loadedDescription: String {
+        if let version = lh_jemalloc_version() { return "jemalloc \(String(cString: version))" }
+        return "glibc \(String(cString: lh_glibc_version()))"
+    }
+
+    /// Returns freed memory at the top of glibc's heaps to the kernel (`malloc_trim(0)`); no effect under jemalloc.
+    public static func trim() { _ = lh_glibc_trim(0) }
+
+    /// Bytes ever allocated by the calling thread (jemalloc's `thread.allocated`), nil without jemalloc.
+    public static func threadAllocatedBytes() -> UInt64? {
+        var value = 0
+        guard lh_jemalloc_read_size("thread.allocated", &value) == 0 else { return nil }
+        return UInt64(value)
+    }
+}

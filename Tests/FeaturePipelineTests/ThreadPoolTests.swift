@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import FeaturePipeline
+
+struct ThreadPoolTests {
+    @Test func futuresArriveInCompletionOrder() throws {
+        let pool = ThreadPool(size: 3)
+        defer { pool.shutdown() }
+        let completions = CompletionQueue<Int>()
+        // Longer sleeps for lower values: completion order is the reverse of submission order.
+        for value in 0..<3 {
+            _ = pool.submit(to: completions) { _ in
+                usleep(UInt32((3 - value) * 60_000))
+                return value
+            }
+        }
+        let order = try completions.next(3).map { try $0.result() }
+        #expect(order == [2, 1, 0])
+    }
+
+    @Test func resultRethrowsTheTaskError() {
+        struct Boom: Error, Equatable {}
+        let pool = ThreadPool(size: 1)
+        defer { pool.shutdown() }
+        let future = pool.submit { _ -> Int in throw Boom() }
+        #expect(throws: Boom.self) { try future.result() }
+    }
+
+    @Test func workersHaveDistinctIndicesAndNames() throws {
+        let pool = ThreadPool(size: 2, name: "lh-test")
+        defer { pool.shutdown() }
+        let gate = DispatchSemaphore(value: 0)
+        let both = Atomic<Int>(0)
+        let futures = (0..<2).map { _ in
+            pool.submit { worker -> (Int, String) in
+                // Hold each worker until both have started, so the two tasks run on two threads.
+                if both.add(1, ordering: .relaxed).newValue == 2 { gate.signal(); gate.signal() }
+                gate.wait()
+                return (worker, Thread.current.name ?? "")
+            }
+        }
+        let results = try futures.map { try $0.result() }
+        #expect(Set(results.map(\.0)) == [0, 1])
+        #expect(Set(results.map(\.1)) == ["lh-test-0", "lh-test-1"])
+    }
+
+    @Test func cancelShutdownFailsPendingWork() {
+        let pool = ThreadPool(size: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let running = pool.submit { _ -> Int in
+            gate.wait()
+            return 1
+        }
+        let pending = (0..<5).map { i in pool.submit { _ in i } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { gate.signal() }
+        pool.shutdown(.cancel)
+        #expect((try? running.result()) == 1)
+        for future in pending {
+            #expect(throws: ExecutorError.cancelled) { try future.result() }
+        }
+        #expect(throws: ExecutorError.shutDown) { try pool.submit { _ in 0 }.result() }
+    }
+
+    @Test func drainShutdownRunsPendingWork() throws {
+        let pool = ThreadPool(size: 1)
+        let futures = (0..<20).map { i in pool.submit { _ in i * 2 } }
+        pool.shutdown(.drain)
+        #expect(try futures.map { try $0.result() } == (0..<20).map { $0 * 2 })
+    }
+}
