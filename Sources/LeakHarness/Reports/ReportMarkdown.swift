@@ -1,0 +1,102 @@
+import Foundation
+
+/// `report.md`: what ran, the verdict table, and per variant its chart and what to look at.
+public enum ReportMarkdown {
+    /// The whole report's text.
+    public static func render(manifest: RunManifest, summary: RunSummary) -> String {
+        var md: [String] = []
+        md.append("# Leak report: \(manifest.scenario)")
+        md.append("")
+        if !manifest.description.isEmpty {
+            md.append(manifest.description.trimmingCharacters(in: .whitespacesAndNewlines))
+            md.append("")
+        }
+        if manifest.interrupted {
+            md.append("> **Interrupted:** the run was stopped (SIGINT or SIGTERM) before every variant ran; \(summary.variants.count) of the scenario's variants are reported.")
+            md.append("")
+        }
+        let failed = summary.variants.filter { $0.verdict == .failed }
+        if !failed.isEmpty {
+            md.append("> **Failed:** " + failed.map { "`\($0.name)` (\($0.exit.failure ?? "failed"))" }.joined(separator: "; ") + ". Their samples up to the failure are analysed below.")
+            md.append("")
+        }
+        let base = manifest.baseKnobs
+        let loaded = Array(Set(summary.variants.map(\.allocator))).sorted().joined(separator: ", ")
+        let m = manifest.machine
+        var facts: [[String]] = [
+            ["scenario", "`\(manifest.scenario)` (`\(manifest.scenarioPath)`)"],
+            ["date", manifest.createdAt],
+            ["corpus", base["corpus"] ?? "–"],
+            ["files × passes", "\(base["files"] ?? "?") × \(base["passes"] ?? "?") (base)"],
+            ["workers", base["workers"] ?? "–"],
+            ["allocator loaded", loaded.isEmpty ? "–" : loaded],
+            ["machine", "\(m.host), \(m.cores) cores, \(ReportFormat.fixed(m.memoryGB, 1)) GB, kernel \(m.kernel), glibc \(m.glibc)"],
+            ["harness", m.harnessVersion],
+            ["thresholds", "±\(ReportFormat.fixed(summary.thresholds.toleranceMBPer1000Files, 1)) MB/1000 files, at least \(summary.thresholds.minFiles) files after a warm-up of \(ReportFormat.fixed(summary.thresholds.warmupFraction * 100, 0))%"],
+        ]
+        facts.append(["base knobs", base.keys.sorted().map { "\($0)=\(base[$0]!)" }.joined(separator: ", ")])
+        md.append(MarkdownTable.render(header: ["", ""], rows: facts))
+        md.append("## Verdicts")
+        md.append("")
+        md.append(MarkdownTable.verdicts(summary))
+        md.append("Slopes are within passes (one intercept per pass), least squares with a 95% interval; floors are the minimum RSS after each pass's release. See reports/README.md for the rules.")
+        md.append("")
+        md.append("## Variants")
+        for v in summary.variants {
+            md.append("")
+            md.append("### \(v.name)")
+            md.append("")
+            let changes = v.overrides.keys.sorted().map { "`\($0)=\(v.overrides[$0]!)`" }
+            md.append("Changes against the base: \(changes.isEmpty ? "none (the base configuration)" : changes.joined(separator: ", ")). "
+                + "Allocator: \(v.allocator). \(v.files) files in \(ReportFormat.fixed(v.seconds, 1)) s (\(ReportFormat.fixed(v.filesPerS, 1)) files/s).")
+            md.append("")
+            md.append("**\(v.verdict.rawValue)** (\(v.cause.rawValue)): \(v.reason).")
+            if let e = v.expect, let met = v.expectationMet {
+                md.append("")
+                md.append("Expected \(ReportFormat.expectation(e)): \(met ? "met" : "**not met**").")
+            }
+            if let doc = v.document {
+                md.append("")
+                md.append("The case study observed: \(doc).")
+            }
+            if let failure = v.exit.failure {
+                md.append("")
+                md.append("Failure: \(failure)\(v.exit.signal.map { " (signal \($0))" } ?? "")\(v.exit.status.map { " (exit status \($0))" } ?? "").")
+            }
+            md.append("")
+            md.append("![\(v.name): RSS and live heap against files processed](charts/\(linkPath(RunReporter.fileName(v.name))).svg)")
+            md.append("")
+            md.append(advice(v))
+        }
+        return md.joined(separator: "\n") + "\n"
+    }
+
+    /// A file name as a markdown link target: spaces, quotes and parentheses percent-encoded.
+    static func linkPath(_ name: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+    }
+
+    /// Two sentences on what to look at in the chart, from the verdict and the cause.
+    static func advice(_ v: VariantSummary) -> String {
+        switch (v.verdict, v.cause) {
+        case (.stable, _):
+            return "RSS stays level across the passes and the floors do not move. Nothing to chase here; use it as the reference for the variants that grow."
+        case (.inconclusive, _):
+            return "The samples do not decide: look at whether the RSS line has a trend at all or only noise and steps. Run it longer (more files or passes) before drawing a conclusion."
+        case (_, .descriptors):
+            return "The descriptor count rises with the files processed: something opened per shard or file is never closed. Look for writers or files abandoned without `close()`; their buffers usually go with them."
+        case (_, .liveHeap):
+            return "The live heap (orange) rises with RSS (blue): the program itself still references the memory. Look for collections that keep results, futures or per-file records past their use."
+        case (_, .allocatorRetention):
+            return "RSS (blue) stands far above the live heap (orange), which stays flat: the program freed the memory, the allocator kept it. Compare the allocator variants (arena cap, jemalloc, fixed mmap threshold) rather than the code."
+        case (_, .nativeBuffers):
+            return "RSS rises while the heap the allocator reports stays flat, with open writers or file-backed pages rising: native buffers outside the heap. Look for native handles that are replaced without being closed."
+        case (_, .none):
+            return v.verdict == .failed
+                ? "The child stopped before the end; the chart shows memory up to the failure. Check the failure first, then whether memory was rising toward it."
+                : "RSS rises within a pass; see the floors after each pass end for whether it is given back."
+        }
+    }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+
+/// `summary.json`: the verdicts of a run, the file `check`, `compare` and `bisect` read back.
+public struct RunSummary: Sendable, Hashable, Codable {
+    /// The analysis thresholds the verdicts were made with.
+    public struct Limits: Sendable, Hashable, Codable {
+        public var toleranceMBPer1000Files: Double
+        public var minFiles: Int
+        public var warmupFraction: Double
+
+        enum CodingKeys: String, CodingKey {
+            case toleranceMBPer1000Files = "tolerance_mb_per_1000_files"
+            case minFiles = "min_files"
+            case warmupFraction = "warmup_fraction"
+        }
+
+        /// Copies the scenario's thresholds.
+        public init(_ t: Thresholds) {
+            toleranceMBPer1000Files = t.toleranceMBPer1000Files
+            minFiles = t.minFiles
+            warmupFraction = t.warmupFraction
+        }
+    }
+
+    /// The version of this file's layout; bumped when a field changes meaning.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// The scenario's name.
+    public var scenario: String
+    /// The scenario's description.
+    public var description: String
+    /// When the run was made (ISO 8601, from run.json).
+    public var createdAt: String
+    /// The run was stopped before every variant ran.
+    public var interrupted: Bool
+    public var thresholds: Limits
+    /// In run order.
+    public var variants: [VariantSummary]
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, description, interrupted, thresholds, variants
+        case schemaVersion = "schema_version"
+        case createdAt = "created_at"
+    }
+
+    /// Makes a summary of a run.
+    public init(manifest: RunManifest, variants: [VariantSummary]) {
+        schemaVersion = Self.currentSchemaVersion
+        scenario = manifest.scenario
+        description = manifest.description
+        createdAt = manifest.createdAt
+        interrupted = manifest.interrupted
+        thresholds = Limits(manifest.thresholds)
+        self.variants = variants
+    }
+
+    /// The variant named `name`.
+    public func variant(named name: String) -> VariantSummary? { variants.first { $0.name == name } }
+
+    /// Whether any variant failed (the `run` command exits 3 then).
+    public var anyFailed: Bool { variants.contains { $0.verdict == .failed } }
+
+    /// The JSON text of this summary: sorted keys, pretty-printed, byte-identical for equal summaries.
+    public func encoded() throws(ReportError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            var data = try encoder.encode(self)
+            data.append(0x0A)
+            return data
+        } catch {
+            throw .malformed(path: "summary.json", why: "cannot encode: \(error)")
+        }
+    }
+
+    /// Reads `summary.json` back from a run directory.
+    public static func load(runDirectory: String) throws(ReportError) -> RunSummary {
+        let path = (runDirectory as NSString).appendingPathComponent("summary.json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .unreadable(path: path, why: "no summary.json (run `leakharness report \(runDirectory)` to write it)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, why: error.localizedDescription)
+        }
+        do {
+            let summary = try JSONDecoder().decode(RunSummary.self, from: data)
+            guard summary.schemaVersion == currentSchemaVersion else {
+                throw ReportError.malformed(path: path, why: "schema_version \(summary.schemaVersion), this harness reads \(currentSchemaVersion)")
+            }
+            return summary
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .malformed(path: path, why: String(describing: error))
+        }
+    }
+}
