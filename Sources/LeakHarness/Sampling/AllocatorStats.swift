@@ -10,7 +10,7 @@ public final class AllocatorStats: @unchecked Sendable {
     public let source: Source
     /// glibc's `mallinfo2` locks every arena: read it at most this often.
     private let glibcMinIntervalMs: Int64
-    private var lastReadMs: Int64 = .min
+    private var lastReadMs: Int64 = -1_000_000_000
     private var last: (live: Int64, held: Int64) = (0, 0)
 
     /// Detects jemalloc (a `mallctl` symbol in the process) once.
