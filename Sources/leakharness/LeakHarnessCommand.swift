@@ -14,6 +14,7 @@ struct LeakHarnessCommand: ParsableCommand {
             ChildCommand.self,
             ProbeSamplerCommand.self,
             CorpusCommand.self,
+            ReportCommand.self,
         ]
     )
 

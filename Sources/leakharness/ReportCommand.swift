@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import LeakHarness
+
+/// `leakharness report RUN_DIR`: rebuild summary.json, summary.csv, report.md and charts from run.json and the CSVs.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rebuild a run directory's summaries, report.md and charts from run.json and samples/*.csv."
+    )
+
+    @Argument(help: "A run directory written by `leakharness run` (it holds run.json).")
+    var runDirectory: String
+
+    func run() throws {
+        do {
+            try RunReporter.write(runDirectory: runDirectory)
+        } catch .writeFailed(let path, let why) {
+            FileHandle.standardError.write(Data("leakharness: report: \(path): cannot write: \(why)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            throw UsageFailure(message: "report: \(error)")
+        }
+        print(RunReporter.reportPath(runDirectory: runDirectory))
+    }
+}
