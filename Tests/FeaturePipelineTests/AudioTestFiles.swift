@@ -1,0 +1,74 @@
+import CSndFile
+import Foundation
+
+/// Writes audio files with libsndfile into a temporary directory, for the decoding tests.
+final class AudioTestFiles {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("audio-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Writes interleaved `samples` (in [-1, 1]) with the given libsndfile format; returns the path.
+    func write(_ name: String, samples: [Float], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
+        let path = path(name)
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        info.format = Int32(format)
+        guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
+            throw TestFileError(message: "sf_open(\(path)): \(String(cString: sf_strerror(nil)))")
+        }
+        defer { sf_close(file) }
+        let written = samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t(samples.count / channels)) }
+        guard written == samples.count / channels else {
+            throw TestFileError(message: "wrote \(written) of \(samples.count / channels) frames to \(path)")
+        }
+        return path
+    }
+
+    /// Writes interleaved 16-bit `samples` with the given libsndfile format (converted exactly by libsndfile).
+    func write(_ name: String, shorts: [Int16], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
+        let path = path(name)
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        info.format = Int32(format)
+        guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
+            throw TestFileError(message: "sf_open(\(path)): \(String(cString: sf_strerror(nil)))")
+        }
+        defer { sf_close(file) }
+        let written = shorts.withUnsafeBufferPointer { sf_writef_short(file, $0.baseAddress, sf_count_t(shorts.count / channels)) }
+        guard written == shorts.count / channels else {
+            throw TestFileError(message: "wrote \(written) of \(shorts.count / channels) frames to \(path)")
+        }
+        return path
+    }
+
+    /// Writes raw bytes.
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let path = path(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A 440 Hz tone as 16-bit samples.
+    static func tone(frames: Int, sampleRate: Int = 48000, frequency: Double = 440) -> [Int16] {
+        (0..<frames).map { i in
+            Int16((0.5 * sin(2 * Double.pi * frequency * Double(i) / Double(sampleRate)) * 32768).rounded())
+        }
+    }
+}
+
+struct TestFileError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
