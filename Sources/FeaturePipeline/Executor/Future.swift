@@ -49,7 +49,7 @@ public final class Future<Value: Sendable>: Sendable {
 /// Completed futures in the order they completed: the `as_completed` of the case study.
 public final class CompletionQueue<Value: Sendable>: Sendable {
     private struct State {
-        var ready: [Future<Value>] = []
+        var ready: [Future<Value>?] = []
         var head = 0
     }
 
@@ -68,7 +68,8 @@ public final class CompletionQueue<Value: Sendable>: Sendable {
     public func next() -> Future<Value> {
         available.wait()
         return state.withLock { state in
-            let future = state.ready[state.head]
+            let future = state.ready[state.head]!
+            state.ready[state.head] = nil
             state.head += 1
             if state.head == state.ready.count {
                 state.ready.removeAll(keepingCapacity: true)

@@ -10,6 +10,11 @@ public final class ThreadPool: @unchecked Sendable {
     /// What a worker does: it is told its own index, so it can use per-thread scratch.
     public typealias Work = @Sendable (_ worker: Int) -> Void
 
+    private struct Item {
+        var work: Work
+        var cancel: @Sendable () -> Void
+    }
+
     private enum State {
         case running
         case draining
@@ -26,9 +31,9 @@ public final class ThreadPool: @unchecked Sendable {
 
     // Guarded by `condition`.
     private var state = State.running
-    private var queue: [Work?] = []
+    /// Queued items; a slot is emptied when its item starts, so nothing keeps a started item's future alive.
+    private var queue: [Item?] = []
     private var head = 0
-    private var cancelled: [@Sendable () -> Void] = []
     private let condition = NSCondition()
     private var threads: [Thread] = []
     private let finished = DispatchGroup()
@@ -63,8 +68,7 @@ public final class ThreadPool: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard case .running = state else { return false }
-        queue.append(work)
-        cancelled.append(onCancel)
+        queue.append(Item(work: work, cancel: onCancel))
         condition.signal()
         return true
     }
@@ -102,9 +106,8 @@ public final class ThreadPool: @unchecked Sendable {
         if case .running = state {
             state = .draining
             if case .cancel = mode {
-                toCancel = Array(cancelled[head...])
+                toCancel = queue[head...].compactMap { $0?.cancel }
                 queue.removeAll()
-                cancelled.removeAll()
                 head = 0
             }
         }
@@ -127,16 +130,15 @@ public final class ThreadPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let work = queue[head]!
+            let item = queue[head]!
             queue[head] = nil
             head += 1
             if head > 1024, head * 2 > queue.count {
                 queue.removeFirst(head)
-                cancelled.removeFirst(head)
                 head = 0
             }
             condition.unlock()
-            work(index)
+            item.work(index)
         }
     }
 }

@@ -5,6 +5,8 @@ import Synchronization
 public struct PipelineHooks: Sendable {
     /// After each shard is finished (closed or abandoned): e.g. `malloc_trim(0)`.
     public var afterShard: (@Sendable () -> Void)?
+    /// At the end of a pass's work, before its own state is released (its peak); given the 1-based pass.
+    public var beforePassRelease: (@Sendable (_ pass: Int) -> Void)?
     /// After a pass's own state (futures, kept results) has been released; given the 1-based pass.
     public var afterPass: (@Sendable (_ pass: Int) -> Void)?
     /// Polled between files: true stops the run at the next file.
@@ -81,6 +83,7 @@ public final class Pipeline: Sendable {
             var state = PassState(pass: pass)
             try runPass(order, pool: pool, work: work, state: &state, result: &result)
             if !keepShards { state.removeShardFiles() }
+            hooks.beforePassRelease?(pass)
             // The pass's own state is released here; only abandoned writers and the manifest outlive it.
             state.releaseRetained(counters: counters)
             hooks.afterPass?(pass)

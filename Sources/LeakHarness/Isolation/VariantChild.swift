@@ -41,6 +41,9 @@ public enum VariantChild {
             hooks.afterShard = { AllocatorStats.trim() }
         }
         let profileDirectory = spec.profileDirectory
+        if config.profile == .sites, let profileDirectory {
+            hooks.beforePassRelease = { pass in HeapProfile.dump(to: "\(profileDirectory)/pass-\(pass)-held.heap") }
+        }
         hooks.afterPass = { pass in
             passEnds.withLock { $0.append(sampler.elapsedMs()) }
             if config.profile == .sites, let profileDirectory {
