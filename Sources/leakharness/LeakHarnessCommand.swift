@@ -10,6 +10,7 @@ struct LeakHarnessCommand: ParsableCommand {
         subcommands: [
             // One line per subcommand; each lives in its own file.
             ListCommand.self,
+            ExtractCommand.self,
             RunCommand.self,
             ChildCommand.self,
             ProbeSamplerCommand.self,

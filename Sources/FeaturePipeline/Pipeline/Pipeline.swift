@@ -95,12 +95,7 @@ public final class Pipeline: Sendable {
 
     private func corpusEntries() throws(PipelineError) -> [CorpusEntry] {
         do {
-            let directory: String
-            switch options.corpus {
-            case .builtIn: directory = try BuiltInCorpus.directory(longTail: false)
-            case .longTail: directory = try BuiltInCorpus.directory(longTail: true)
-            case .directory(let path): directory = path
-            }
+            let directory = try BuiltInCorpus.directory(for: options.corpus)
             let entries = try CorpusIndex.load(directory: directory)
             guard !entries.isEmpty else { throw PipelineError.corpus("\(directory): no audio files") }
             return entries
