@@ -170,6 +170,19 @@ struct AnalyzerTests {
         #expect(abs(a.fdsSlope!.estimate - 10) < 0.5)
     }
 
+    @Test func descriptorsNeverClosedAreALeakEvenWhenRSSIsReleased() {
+        let run = SyntheticRun(work: { _, k, done in Levels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k), fds: 12 + Int64(done / 25)) },
+                               released: { p in Levels(rss: 100, live: 10, fds: 12 + Int64(p * 20)) })
+        let a = run.analyze()
+        #expect(a.verdict == .leak)
+        #expect(a.cause == .descriptors)
+        #expect(a.reason.contains("never closed"))
+        // The same descriptors closed at the end of the run: no leak, the RSS retention decides.
+        var closed = run
+        closed.settled = Levels(rss: 100, live: 10, fds: 12)
+        #expect(closed.analyze().verdict == .retention)
+    }
+
     @Test func openWritersWithFlatHeapAreNativeBuffers() {
         let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.03 * Double(done), live: 20, writers: Int64(done / 100)) },
                                released: { p in Levels(rss: 100 + 0.03 * Double(p * 500), live: 20, writers: Int64(p * 5)) })

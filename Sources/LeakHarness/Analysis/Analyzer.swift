@@ -8,8 +8,10 @@ import Foundation
 ///   `passEndMs[i]` on, and repeated samples at the pass's last files_done). The RSS slope is a within-pass fit
 ///   (one intercept per pass, least squares with a 95% Student-t interval, and Theil-Sen within each pass);
 ///   `rssTrend` is the plain fit over the whole work.
-/// - Floors: the minimum RSS from `passEndMs[i]` until the next pass's first file is done (the last pass: to the end
-///   of the settle phase); peaks: the maximum RSS of each pass. Floor slope: least squares across passes, MB per pass.
+/// - Floors: the minimum RSS from `passEndMs[i]` until the next pass's first file is done or the settle begins (the
+///   first sample at or after `passEndMs[i]` when none is in between): every floor is taken at the same point of the
+///   cycle, with the run's other state alive; what the final teardown gives back shows in the RSS after settle.
+///   Peaks: the maximum RSS of each pass. Floor slope: least squares across passes, MB per pass.
 ///
 /// Verdict, first rule that applies:
 /// 1. `FAILED` when `failure` is set (the figures are still computed; the reason starts with the failure).
@@ -17,14 +19,16 @@ import Foundation
 /// 3. `LEAK` when the floors rise: at least two floors, floor slope above the per-pass tolerance
 ///    (max(tolerance × files per pass / 1000, 4 MB)), and the last floor above the one before by at least half of it
 ///    (a single early step is not a leak).
-/// 4. Growth within passes — least-squares interval entirely above +tolerance and Theil-Sen above +tolerance:
+/// 4. `LEAK`, cause `descriptors`, when descriptors rose by ≥ 4 over the work (slope > 0.5 per 1000 files) and are
+///    still ≥ 4 above the start at the end of the settle: never closed, whatever RSS does.
+/// 5. Growth within passes — least-squares interval entirely above +tolerance and Theil-Sen above +tolerance:
 ///    with floors, `RETENTION` (released at each pass end); with one pass and no floor, `RETENTION` when the RSS
 ///    after the settle has given back at least half the growth since the start, else `LEAK`.
-/// 5. Flat — Theil-Sen within ±tolerance and either the interval within ±tolerance or, for a step then flat, the
+/// 6. Flat — Theil-Sen within ±tolerance and either the interval within ±tolerance or, for a step then flat, the
 ///    interval over the second half of the work within ±tolerance: `STABLE`, unless the anonymous RSS after the settle
 ///    is at least 3× the live heap and 50 MB above it while the live heap is flat: then `RETENTION`,
 ///    cause `allocator-retention` (memory kept by the allocator, not the program).
-/// 6. Otherwise `INCONCLUSIVE`: too noisy (the interval straddles the tolerance) or the two estimators disagree.
+/// 7. Otherwise `INCONCLUSIVE`: too noisy (the interval straddles the tolerance) or the two estimators disagree.
 ///
 /// Cause, for LEAK, RETENTION and FAILED-with-growth (growth g: the whole-work RSS trend for a floor leak, else the
 /// within-pass slope), first that applies: `descriptors` (fds rose by ≥ 4 and fds slope > 0.5 per 1000 files);
@@ -132,6 +136,7 @@ private struct Measurements {
     var liveAfterSettle: Double?
     var fdsStart: Int?
     var fdsEnd: Int?
+    var fdsAfterSettle: Int?
     var writersStart: Double?
     var writersEnd: Double?
 
@@ -196,7 +201,7 @@ private struct Measurements {
             let filesAtRelease = rows[k].filesDone
             var low = mb(rows[k].rssKB)
             for r in rows[k...] {
-                if r.filesDone > filesAtRelease { break }
+                if r.filesDone > filesAtRelease || r.tMs >= settleStart { break }
                 low = min(low, mb(r.rssKB))
             }
             floors.append(low)
@@ -222,6 +227,7 @@ private struct Measurements {
         if let last = settle.last {
             let lastSecond = settle.filter { $0.tMs >= last.tMs - 1000 }
             rssAfterSettle = Statistics.median(lastSecond.map { mb($0.rssKB) })
+            fdsAfterSettle = Statistics.median(lastSecond.map { Double($0.fds) }).map { Int($0.rounded()) }
             anonAfterSettle = Statistics.median(lastSecond.map(anonOrTotal))
             let lives = lastSecond.compactMap(\.heapLiveBytes)
             if let v = Statistics.median(lives.map(Double.init)) ?? settle.last(where: { $0.heapLiveBytes != nil })?.heapLiveBytes.map(Double.init) {
@@ -238,6 +244,13 @@ private struct Measurements {
     var floorsRise: Bool {
         guard floors.count >= 2, let s = floorSlope, let tol = floorTolerance else { return false }
         return s > tol && floors[floors.count - 1] - floors[floors.count - 2] > tol / 2
+    }
+
+    /// Descriptors rose during the work and were not closed by the end of the settle.
+    var descriptorsKept: Bool {
+        guard let a = fdsStart, let b = fdsEnd, let f = fdsSlope else { return false }
+        let last = fdsAfterSettle ?? b
+        return b - a >= Analyzer.fdsRise && f.estimate > 0.5 && last - a >= Analyzer.fdsRise
     }
 
     var growsWithinPass: Bool {
@@ -298,6 +311,9 @@ private struct Measurements {
             let c = cause(growth: rssTrend?.estimate ?? slope.estimate, overall: true)
             return (.leak, c.cause, "RSS floors \(Analyzer.signed(fs)) MB/pass over \(floors.count) passes (tolerance \(Analyzer.plain(ft))), "
                 + "\(slopeText): memory is not given back; \(c.text)")
+        }
+        if descriptorsKept, let a = fdsStart, let b = fdsEnd {
+            return (.leak, .descriptors, "descriptors \(a) → \(b) over the work and \(fdsAfterSettle ?? b) after settle: never closed; \(slopeText)\(floorsText)")
         }
         if growsWithinPass {
             let c = cause(growth: slope.estimate, overall: false)
