@@ -3,7 +3,7 @@ import Testing
 @testable import LeakHarness
 
 /// What a synthetic child shows at one instant.
-struct Levels {
+struct AnalysisLevels {
     var rss: Double
     var live: Double? = nil
     var held: Double? = nil
@@ -15,23 +15,23 @@ struct Levels {
 
 /// Builds the samples and the child report of a synthetic run: `passes` passes of `files` files, a sample every
 /// `filesPerSample` files, three samples after each pass's release, then `settleSamples` samples of settle.
-struct SyntheticRun {
+struct AnalysisSyntheticRun {
     var passes = 3
     var files = 500
     var filesPerSample = 2
     var settleSamples = 40
-    /// Levels during the work: pass (1-based), file index within the pass, files done over the run.
-    var work: (_ pass: Int, _ file: Int, _ done: Int) -> Levels
-    /// Levels once pass `pass` has released its state.
-    var released: (_ pass: Int) -> Levels
-    /// Levels during the settle phase; defaults to the last pass's released levels.
-    var settled: Levels? = nil
+    /// AnalysisLevels during the work: pass (1-based), file index within the pass, files done over the run.
+    var work: (_ pass: Int, _ file: Int, _ done: Int) -> AnalysisLevels
+    /// AnalysisLevels once pass `pass` has released its state.
+    var released: (_ pass: Int) -> AnalysisLevels
+    /// AnalysisLevels during the settle phase; defaults to the last pass's released levels.
+    var settled: AnalysisLevels? = nil
 
     func build() -> (samples: [SampleRow], report: ChildReport) {
         var rows: [SampleRow] = []
         var report = ChildReport()
         var t: Int64 = 0
-        func add(_ l: Levels, done: Int, pass: Int) {
+        func add(_ l: AnalysisLevels, done: Int, pass: Int) {
             var r = SampleRow()
             r.tMs = t
             r.filesDone = Int64(done)
@@ -74,8 +74,8 @@ struct SyntheticRun {
 struct AnalyzerTests {
     @Test func linearLeakOverThreePassesIsALiveHeapLeak() {
         // +50 MB per 1000 files, never released; the live heap carries it.
-        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
-                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500) - 1, live: 20 + 0.05 * Double(p * 500)) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+                               released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500) - 1, live: 20 + 0.05 * Double(p * 500)) })
         let a = run.analyze()
         #expect(a.verdict == .leak)
         #expect(a.cause == .liveHeap)
@@ -86,8 +86,8 @@ struct AnalyzerTests {
     }
 
     @Test func sawtoothReleasedAtEachPassEndIsRetention() {
-        let run = SyntheticRun(work: { _, k, _ in Levels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k)) },
-                               released: { _ in Levels(rss: 100, live: 10) })
+        let run = AnalysisSyntheticRun(work: { _, k, _ in AnalysisLevels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k)) },
+                               released: { _ in AnalysisLevels(rss: 100, live: 10) })
         let a = run.analyze()
         #expect(a.verdict == .retention)
         #expect(a.cause == .liveHeap)
@@ -98,12 +98,12 @@ struct AnalyzerTests {
     }
 
     @Test func flatNoisyLineIsStable() {
-        var noise = SeededNoise(seed: 42)
-        var levels: [Levels] = []
-        for _ in 0..<2000 { levels.append(Levels(rss: 200 + noise.gaussian(sd: 3), live: 90 + noise.gaussian(sd: 1))) }
+        var noise = AnalysisNoise(seed: 42)
+        var levels: [AnalysisLevels] = []
+        for _ in 0..<2000 { levels.append(AnalysisLevels(rss: 200 + noise.gaussian(sd: 3), live: 90 + noise.gaussian(sd: 1))) }
         var i = 0
-        let run = SyntheticRun(work: { _, _, _ in i += 1; return levels[i % levels.count] },
-                               released: { _ in Levels(rss: 199, live: 90) })
+        let run = AnalysisSyntheticRun(work: { _, _, _ in i += 1; return levels[i % levels.count] },
+                               released: { _ in AnalysisLevels(rss: 199, live: 90) })
         let a = run.analyze()
         #expect(a.verdict == .stable)
         #expect(a.cause == Cause.none)
@@ -113,8 +113,8 @@ struct AnalyzerTests {
 
     @Test func singleStepThenFlatIsNotALeak() {
         // The allocator grabs 40 MB at file 300, then nothing changes.
-        let run = SyntheticRun(passes: 1, files: 1000, work: { _, k, _ in Levels(rss: k < 300 ? 100 : 140, live: 60) },
-                               released: { _ in Levels(rss: 140, live: 60) })
+        let run = AnalysisSyntheticRun(passes: 1, files: 1000, work: { _, k, _ in AnalysisLevels(rss: k < 300 ? 100 : 140, live: 60) },
+                               released: { _ in AnalysisLevels(rss: 140, live: 60) })
         let a = run.analyze()
         #expect(a.rssSlope!.low > 8, "least squares alone sees growth")
         #expect(a.verdict == .stable)
@@ -122,16 +122,16 @@ struct AnalyzerTests {
     }
 
     @Test func stepEarlyInTheFirstPassDoesNotRaiseTheFloors() {
-        let run = SyntheticRun(work: { p, k, _ in Levels(rss: p == 1 && k < 100 ? 100 : 140, live: 30) },
-                               released: { _ in Levels(rss: 139, live: 30) })
+        let run = AnalysisSyntheticRun(work: { p, k, _ in AnalysisLevels(rss: p == 1 && k < 100 ? 100 : 140, live: 30) },
+                               released: { _ in AnalysisLevels(rss: 139, live: 30) })
         let a = run.analyze()
         #expect(a.verdict != .leak)
         #expect(abs(a.floorSlopeMBPerPass!) < 1)
     }
 
     @Test func rssRisingWithFlatLiveHeapIsAllocatorRetention() {
-        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.04 * Double(done), live: 5) },
-                               released: { p in Levels(rss: 100 + 0.04 * Double(p * 500), live: 5) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.04 * Double(done), live: 5) },
+                               released: { p in AnalysisLevels(rss: 100 + 0.04 * Double(p * 500), live: 5) })
         let a = run.analyze()
         #expect(a.verdict == .leak)
         #expect(a.cause == .allocatorRetention)
@@ -139,7 +139,7 @@ struct AnalyzerTests {
     }
 
     @Test func flatFloorsFarAboveTheLiveHeapAreAllocatorRetention() {
-        let run = SyntheticRun(work: { _, _, _ in Levels(rss: 450, live: 3) }, released: { _ in Levels(rss: 449, live: 2) })
+        let run = AnalysisSyntheticRun(work: { _, _, _ in AnalysisLevels(rss: 450, live: 3) }, released: { _ in AnalysisLevels(rss: 449, live: 2) })
         let a = run.analyze()
         #expect(a.verdict == .retention)
         #expect(a.cause == .allocatorRetention)
@@ -148,12 +148,12 @@ struct AnalyzerTests {
 
     @Test func highHeldHeapWhileRSSFallsBackIsNotAllocatorRetention() {
         // malloc_trim gave the pages back: RSS falls, glibc's held figure stays at 400 MB.
-        let sawtooth = SyntheticRun(work: { _, k, _ in Levels(rss: 60 + 0.05 * Double(k), live: 30 + 0.05 * Double(k), held: 400) },
-                                    released: { _ in Levels(rss: 60, live: 30, held: 400) })
+        let sawtooth = AnalysisSyntheticRun(work: { _, k, _ in AnalysisLevels(rss: 60 + 0.05 * Double(k), live: 30 + 0.05 * Double(k), held: 400) },
+                                    released: { _ in AnalysisLevels(rss: 60, live: 30, held: 400) })
         let a = sawtooth.analyze()
         #expect(a.verdict == .retention)
         #expect(a.cause == .liveHeap)
-        let flat = SyntheticRun(work: { _, _, _ in Levels(rss: 60, live: 30, held: 400) }, released: { _ in Levels(rss: 60, live: 30, held: 400) })
+        let flat = AnalysisSyntheticRun(work: { _, _, _ in AnalysisLevels(rss: 60, live: 30, held: 400) }, released: { _ in AnalysisLevels(rss: 60, live: 30, held: 400) })
         let b = flat.analyze()
         #expect(b.verdict == .stable)
         #expect(b.cause == Cause.none)
@@ -161,9 +161,9 @@ struct AnalyzerTests {
 
     @Test func risingDescriptorsAreTheCauseEvenWithBuffers() {
         // An abandoned writer per 100 files: its descriptor and its buffer stay.
-        let run = SyntheticRun(work: { _, _, done in
-            Levels(rss: 100 + 0.03 * Double(done), live: 20, fds: 12 + Int64(done / 100), writers: Int64(done / 100))
-        }, released: { p in Levels(rss: 100 + 0.03 * Double(p * 500), live: 20, fds: 12 + Int64(p * 5), writers: Int64(p * 5)) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in
+            AnalysisLevels(rss: 100 + 0.03 * Double(done), live: 20, fds: 12 + Int64(done / 100), writers: Int64(done / 100))
+        }, released: { p in AnalysisLevels(rss: 100 + 0.03 * Double(p * 500), live: 20, fds: 12 + Int64(p * 5), writers: Int64(p * 5)) })
         let a = run.analyze()
         #expect(a.verdict == .leak)
         #expect(a.cause == .descriptors)
@@ -171,27 +171,27 @@ struct AnalyzerTests {
     }
 
     @Test func descriptorsNeverClosedAreALeakEvenWhenRSSIsReleased() {
-        let run = SyntheticRun(work: { _, k, done in Levels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k), fds: 12 + Int64(done / 25)) },
-                               released: { p in Levels(rss: 100, live: 10, fds: 12 + Int64(p * 20)) })
+        let run = AnalysisSyntheticRun(work: { _, k, done in AnalysisLevels(rss: 100 + 0.06 * Double(k), live: 10 + 0.06 * Double(k), fds: 12 + Int64(done / 25)) },
+                               released: { p in AnalysisLevels(rss: 100, live: 10, fds: 12 + Int64(p * 20)) })
         let a = run.analyze()
         #expect(a.verdict == .leak)
         #expect(a.cause == .descriptors)
         #expect(a.reason.contains("never closed"))
         // The same descriptors closed at the end of the run: no leak, the RSS retention decides.
         var closed = run
-        closed.settled = Levels(rss: 100, live: 10, fds: 12)
+        closed.settled = AnalysisLevels(rss: 100, live: 10, fds: 12)
         #expect(closed.analyze().verdict == .retention)
     }
 
     @Test func openWritersWithFlatHeapAreNativeBuffers() {
-        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.03 * Double(done), live: 20, writers: Int64(done / 100)) },
-                               released: { p in Levels(rss: 100 + 0.03 * Double(p * 500), live: 20, writers: Int64(p * 5)) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.03 * Double(done), live: 20, writers: Int64(done / 100)) },
+                               released: { p in AnalysisLevels(rss: 100 + 0.03 * Double(p * 500), live: 20, writers: Int64(p * 5)) })
         #expect(run.analyze().cause == .nativeBuffers)
     }
 
     @Test func withoutHeapStatisticsTheCauseIsAnUnknownHeap() {
-        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done)) },
-                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500)) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done)) },
+                               released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500)) })
         let a = run.analyze()
         #expect(a.verdict == .leak)
         #expect(a.cause == .liveHeap)
@@ -200,41 +200,41 @@ struct AnalyzerTests {
     }
 
     @Test func onePassDecidesBySettle() {
-        let grows: (Int, Int, Int) -> Levels = { _, k, _ in Levels(rss: 100 + 0.05 * Double(k), live: 10 + 0.05 * Double(k)) }
-        let released = SyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in Levels(rss: 150, live: 60) },
-                                    settled: Levels(rss: 102, live: 10))
+        let grows: (Int, Int, Int) -> AnalysisLevels = { _, k, _ in AnalysisLevels(rss: 100 + 0.05 * Double(k), live: 10 + 0.05 * Double(k)) }
+        let released = AnalysisSyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in AnalysisLevels(rss: 150, live: 60) },
+                                    settled: AnalysisLevels(rss: 102, live: 10))
         #expect(released.analyze().verdict == .retention)
-        let kept = SyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in Levels(rss: 150, live: 60) })
+        let kept = AnalysisSyntheticRun(passes: 1, files: 1000, work: grows, released: { _ in AnalysisLevels(rss: 150, live: 60) })
         #expect(kept.analyze().verdict == .leak)
     }
 
     @Test func tooFewFilesIsInconclusive() {
-        let run = SyntheticRun(passes: 1, files: 60, work: { _, _, _ in Levels(rss: 100) }, released: { _ in Levels(rss: 100) })
+        let run = AnalysisSyntheticRun(passes: 1, files: 60, work: { _, _, _ in AnalysisLevels(rss: 100) }, released: { _ in AnalysisLevels(rss: 100) })
         let a = run.analyze()
         #expect(a.verdict == .inconclusive)
         #expect(a.reason.contains("too short: 54 files"))
     }
 
     @Test func tooFewSamplesIsInconclusive() {
-        let run = SyntheticRun(passes: 1, files: 400, filesPerSample: 100, work: { _, _, _ in Levels(rss: 100) }, released: { _ in Levels(rss: 100) })
+        let run = AnalysisSyntheticRun(passes: 1, files: 400, filesPerSample: 100, work: { _, _, _ in AnalysisLevels(rss: 100) }, released: { _ in AnalysisLevels(rss: 100) })
         let a = run.analyze()
         #expect(a.verdict == .inconclusive)
         #expect(a.reason.contains("too few samples"))
     }
 
     @Test func noisyGrowthAroundTheToleranceIsInconclusive() {
-        var noise = SeededNoise(seed: 9)
-        let run = SyntheticRun(passes: 1, files: 300, filesPerSample: 10, work: { _, k, _ in
-            Levels(rss: 100 + 0.008 * Double(k) + noise.gaussian(sd: 8), live: 10)
-        }, released: { _ in Levels(rss: 100, live: 10) })
+        var noise = AnalysisNoise(seed: 9)
+        let run = AnalysisSyntheticRun(passes: 1, files: 300, filesPerSample: 10, work: { _, k, _ in
+            AnalysisLevels(rss: 100 + 0.008 * Double(k) + noise.gaussian(sd: 8), live: 10)
+        }, released: { _ in AnalysisLevels(rss: 100, live: 10) })
         let a = run.analyze()
         #expect(a.verdict == .inconclusive)
         #expect(a.reason.contains("±8.0"))
     }
 
     @Test func failureIsFailedAndKeepsTheFigures() {
-        let run = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
-                               released: { p in Levels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
+        let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+                               released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
         let a = run.analyze(failure: "killed by signal 9 (ceiling 512 MB)")
         #expect(a.verdict == .failed)
         #expect(a.reason.hasPrefix("failed: killed by signal 9 (ceiling 512 MB)"))

@@ -4,13 +4,13 @@ import Testing
 @testable import LeakHarness
 
 /// Writes a run directory the way `run` does: run.json (sorted keys) and samples/<variant>.csv.
-func makeRunDirectory(interrupted: Bool = false) throws -> String {
+func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-report-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir + "/samples", withIntermediateDirectories: true)
-    let leak = SyntheticRun(work: { _, _, done in Levels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
-                            released: { p in Levels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
-    let stable = SyntheticRun(work: { _, k, _ in Levels(rss: 150 + Double(k % 7) * 0.3, live: 90) }, released: { _ in Levels(rss: 150, live: 90) })
-    let crash = SyntheticRun(passes: 1, files: 400, work: { _, k, _ in Levels(rss: 100 + 0.1 * Double(k)) }, released: { _ in Levels(rss: 140) })
+    let leak = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+                            released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
+    let stable = AnalysisSyntheticRun(work: { _, k, _ in AnalysisLevels(rss: 150 + Double(k % 7) * 0.3, live: 90) }, released: { _ in AnalysisLevels(rss: 150, live: 90) })
+    let crash = AnalysisSyntheticRun(passes: 1, files: 400, work: { _, k, _ in AnalysisLevels(rss: 100 + 0.1 * Double(k)) }, released: { _ in AnalysisLevels(rss: 140) })
     var outcomes: [VariantOutcome] = []
     for (name, run, failure, expect) in [
         ("unbounded", leak, nil as String?, Expectation(verdicts: [.leak], causes: [.liveHeap])),
@@ -49,7 +49,7 @@ func makeRunDirectory(interrupted: Bool = false) throws -> String {
 }
 
 /// Counts elements of an XML document and remembers whether it parsed.
-final class XMLCounter: NSObject, XMLParserDelegate {
+final class ReportXMLCounter: NSObject, XMLParserDelegate {
     var elements: [String: Int] = [:]
     var rootNamespace: String?
 
@@ -61,7 +61,7 @@ final class XMLCounter: NSObject, XMLParserDelegate {
 
 struct RunReporterTests {
     @Test func writesSummaryWithVerdicts() throws {
-        let dir = try makeRunDirectory()
+        let dir = try makeReportRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let summary = try RunReporter.write(runDirectory: dir)
         #expect(summary.variants.map(\.verdict) == [.leak, .stable, .failed])
@@ -96,7 +96,7 @@ struct RunReporterTests {
     }
 
     @Test func summaryCSVIsRFC4180() throws {
-        let dir = try makeRunDirectory()
+        let dir = try makeReportRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try RunReporter.write(runDirectory: dir)
         let csv = try String(contentsOfFile: dir + "/summary.csv", encoding: .utf8)
@@ -107,13 +107,13 @@ struct RunReporterTests {
     }
 
     @Test func chartsAreStandaloneSVG() throws {
-        let dir = try makeRunDirectory()
+        let dir = try makeReportRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try RunReporter.write(runDirectory: dir)
         for name in ["unbounded", "fixed, \"quoted\"", "crash"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/charts/\(name).svg"))
             let parser = XMLParser(data: data)
-            let counter = XMLCounter()
+            let counter = ReportXMLCounter()
             parser.delegate = counter
             #expect(parser.parse(), "charts/\(name).svg is not well-formed XML")
             #expect(counter.rootNamespace == "http://www.w3.org/2000/svg")
@@ -129,7 +129,7 @@ struct RunReporterTests {
     }
 
     @Test func reportNamesWhatRanAndLinksCharts() throws {
-        let dir = try makeRunDirectory(interrupted: true)
+        let dir = try makeReportRunDirectory(interrupted: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try RunReporter.write(runDirectory: dir)
         let md = try String(contentsOfFile: RunReporter.reportPath(runDirectory: dir), encoding: .utf8)
@@ -144,7 +144,7 @@ struct RunReporterTests {
     }
 
     @Test func rewritingGivesByteIdenticalFiles() throws {
-        let dir = try makeRunDirectory()
+        let dir = try makeReportRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let files = ["report.md", "summary.json", "summary.csv", "charts/unbounded.svg", "charts/crash.svg"]
         try RunReporter.write(runDirectory: dir)

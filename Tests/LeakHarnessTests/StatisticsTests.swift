@@ -3,7 +3,7 @@ import Testing
 @testable import LeakHarness
 
 /// A deterministic generator for synthetic noise (SplitMix64, Box-Muller).
-struct SeededNoise {
+struct AnalysisNoise {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
@@ -42,7 +42,7 @@ struct StatisticsTests {
     }
 
     @Test func leastSquaresRecoversAKnownSlopeWithinItsInterval() {
-        var noise = SeededNoise(seed: 7)
+        var noise = AnalysisNoise(seed: 7)
         let x = (0..<300).map(Double.init)
         let y = x.map { 4 + 2.5 * $0 + noise.gaussian(sd: 5) }
         let s = try! #require(Statistics.leastSquaresSlope(x: x, y: y))
@@ -79,7 +79,7 @@ struct StatisticsTests {
     }
 
     @Test func theilSenIgnoresOutliers() {
-        var noise = SeededNoise(seed: 3)
+        var noise = AnalysisNoise(seed: 3)
         let x = (0..<200).map(Double.init)
         var y = x.map { 3 * $0 + noise.gaussian(sd: 1) }
         for i in stride(from: 0, to: 200, by: 5) { y[i] += 5000 }

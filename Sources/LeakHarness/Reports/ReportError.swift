@@ -9,6 +9,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A report file could not be written or renamed into place.
     case writeFailed(path: String, why: String)
 
+    /// What failed, where and why.
     public var description: String {
         switch self {
         case .missingManifest(let path): "\(path): no run.json here; expected a run directory written by `leakharness run`"

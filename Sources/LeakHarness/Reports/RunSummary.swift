@@ -4,8 +4,11 @@ public import Foundation
 public struct RunSummary: Sendable, Hashable, Codable {
     /// The analysis thresholds the verdicts were made with.
     public struct Limits: Sendable, Hashable, Codable {
+        /// Slopes within ± this are flat, MB per 1000 files.
         public var toleranceMBPer1000Files: Double
+        /// Fewer files after the warm-up: INCONCLUSIVE.
         public var minFiles: Int
+        /// Share of the run's files dropped as warm-up.
         public var warmupFraction: Double
 
         enum CodingKeys: String, CodingKey {
@@ -25,6 +28,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// The version of this file's layout; bumped when a field changes meaning.
     public static let currentSchemaVersion = 1
 
+    /// The layout version this file was written with.
     public var schemaVersion: Int
     /// The scenario's name.
     public var scenario: String
@@ -34,6 +38,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var createdAt: String
     /// The run was stopped before every variant ran.
     public var interrupted: Bool
+    /// The thresholds the verdicts were made with.
     public var thresholds: Limits
     /// In run order.
     public var variants: [VariantSummary]

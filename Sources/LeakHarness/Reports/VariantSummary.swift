@@ -37,18 +37,27 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var filesPerS: Double
     /// Samples in the CSV.
     public var samples: Int
+    /// RSS just after the warm-up, MB.
     public var rssStartMB: Double?
+    /// RSS when the work ended, MB.
     public var rssEndMB: Double?
+    /// Highest RSS sampled, MB.
     public var rssPeakMB: Double?
+    /// RSS at the end of the settle phase, MB.
     public var rssAfterSettleMB: Double?
+    /// Live heap at the end of the settle phase, MB.
     public var heapLiveAfterSettleMB: Double?
+    /// Descriptors open after the warm-up.
     public var fdsStart: Int?
+    /// Descriptors open when the work ended.
     public var fdsEnd: Int?
     /// How the child ended.
     public var exit: Exit
     /// Files skipped, by reason.
     public var skipped: [String: Int]
+    /// What memory does, as decided.
     public var verdict: Verdict
+    /// Why it grows; `none` when it does not.
     public var cause: Cause
     /// One sentence with the numbers behind the verdict.
     public var reason: String
@@ -62,7 +71,9 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var floorsMB: [Double]
     /// Maximum RSS of each pass.
     public var peaksMB: [Double]
+    /// Live-heap slope within passes, MB per 1000 files.
     public var heapLiveSlopeMBPer1000Files: Double?
+    /// Descriptor slope over the work, per 1000 files.
     public var fdsSlopePer1000Files: Double?
     /// What the scenario expects of this variant.
     public var expect: Expectation?
