@@ -16,6 +16,7 @@ struct LeakHarnessCommand: ParsableCommand {
             ProbeSamplerCommand.self,
             CorpusCommand.self,
             ReportCommand.self,
+            InspectCommand.self,
         ]
     )
 

@@ -33,3 +33,17 @@ public enum TFRecordInspector {
         return FileInspection(path: path, records: records, bytes: reader.size, firstRecordFeatures: features)
     }
 }
+
+extension FileInspection: CustomStringConvertible {
+    /// The text `leakharness inspect` prints for the file: counts, then one line per feature of the first record.
+    public var description: String {
+        var lines = ["\(path): \(records) record\(records == 1 ? "" : "s"), \(bytes) bytes, every checksum valid"]
+        if records > 0 {
+            lines.append("  first record: \(firstRecordFeatures.count) features")
+            for feature in firstRecordFeatures {
+                lines.append("    \(feature.key): \(feature.kind) × \(feature.count)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
