@@ -23,6 +23,7 @@ public struct FeatureSummary: Sendable, Hashable, CustomStringConvertible {
         self.count = count
     }
 
+    /// `key: kind[count]`.
     public var description: String { "\(key): \(kind)[\(count)]" }
 }
 

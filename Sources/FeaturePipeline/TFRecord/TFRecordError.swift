@@ -21,6 +21,7 @@ public enum TFRecordError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Bytes that do not parse as a `tf.train.Example`.
     case invalidExample(reason: String)
 
+    /// What failed, where, and why, in one line.
     public var description: String {
         switch self {
         case let .open(path, errno, message): "cannot open \(path): \(message) (errno \(errno))"
