@@ -185,10 +185,12 @@ public final class LogMelExtractor {
             while j < n {
                 let wv = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Float>.self)
                 let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
-                acc.addProduct(wv, xv)
+                acc += wv * xv
                 j += 8
             }
-            mel[b] = acc.sum()
+            let half = acc.lowHalf + acc.highHalf
+            let quarter = half.lowHalf + half.highHalf
+            mel[b] = quarter.x + quarter.y
         }
         let m = UnsafePointer(mel.baseAddress!)
         let floor = SIMD8<Float>(repeating: Self.floor)
