@@ -49,6 +49,7 @@ public enum BuiltInCorpus {
         let result: Result<String, CorpusError> = generating.withLock { _ in
             if isDirectory(final) { return .success(final) }
             let parent = (final as NSString).deletingLastPathComponent
+            removeAbandonedTemporaries(of: final)
             let temporary = (parent as NSString).appendingPathComponent(
                 ".\((final as NSString).lastPathComponent).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
             do {
@@ -72,6 +73,19 @@ public enum BuiltInCorpus {
             return .success(final)
         }
         return try result.get()
+    }
+
+    /// Removes temporaries of `final` left by processes that died while generating (their pid is gone).
+    private static func removeAbandonedTemporaries(of final: String) {
+        let parent = (final as NSString).deletingLastPathComponent
+        let prefix = ".\((final as NSString).lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
+            }
+        }
     }
 
     private static func isDirectory(_ path: String) -> Bool {

@@ -1,4 +1,6 @@
 public import Foundation
+import Dispatch
+import Synchronization
 
 /// Generates the deterministic speech-like corpus in VCTK layout (DESIGN.md, "Corpus").
 ///
@@ -37,31 +39,33 @@ public enum SyntheticCorpus {
         let wavRoot = root.appendingPathComponent("wav48")
         let txtRoot = root.appendingPathComponent("txt")
         for s in 0..<speakers {
-            let speaker = speakerName(s)
-            let voice = Voice(seed: seed, speaker: s)
-            try makeDirectory(wavRoot.appendingPathComponent(speaker))
-            try makeDirectory(txtRoot.appendingPathComponent(speaker))
-            for u in 1...utterances {
-                var rng = SplitMix64(seed: seed, speaker: s, utterance: u)
-                let seconds = 2 + 4 * rng.nextDouble()
-                let name = "\(speaker)_\(threeDigits(u))"
-                try write(wav: synthesize(seconds: seconds, voice: voice, rng: &rng),
-                          to: wavRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".wav"))
-                try write(text: sentence(rng: &rng), to: txtRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".txt"))
-            }
+            try makeDirectory(wavRoot.appendingPathComponent(speakerName(s)))
+            try makeDirectory(txtRoot.appendingPathComponent(speakerName(s)))
         }
+        // (speaker, utterance number); 901... are the long-tail clips. Every file has its own stream,
+        // so the files can be written in parallel and still be byte-identical.
+        var jobs = (0..<speakers).flatMap { s in (1...utterances).map { (s, $0) } }
         if longTail {
-            for i in 0..<longTailCount(speakers: speakers, utterances: utterances) {
-                let s = i % speakers
-                let speaker = speakerName(s)
-                var rng = SplitMix64(seed: seed, speaker: s, utterance: 900 + i + 1)
-                let seconds = 120 + 180 * rng.nextDouble()
-                let name = "\(speaker)_\(900 + i + 1)"
+            let extra = (0..<longTailCount(speakers: speakers, utterances: utterances)).map { (($0 % speakers), 900 + $0 + 1) }
+            jobs = extra + jobs
+        }
+        let failure = Mutex<CorpusError?>(nil)
+        let work = jobs
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let (s, u) = work[index]
+            let speaker = speakerName(s)
+            var rng = SplitMix64(seed: seed, speaker: s, utterance: u)
+            let seconds = u > 900 ? 120 + 180 * rng.nextDouble() : 2 + 4 * rng.nextDouble()
+            let name = "\(speaker)_\(threeDigits(u))"
+            do throws(CorpusError) {
                 try write(wav: synthesize(seconds: seconds, voice: Voice(seed: seed, speaker: s), rng: &rng),
                           to: wavRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".wav"))
                 try write(text: sentence(rng: &rng), to: txtRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".txt"))
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
         let first = wavRoot.appendingPathComponent(speakerName(0))
         var rng = SplitMix64(seed: seed, speaker: 0, utterance: 0)
         try write(bytes: corruptWAV(rng: &rng), to: first.appendingPathComponent("\(speakerName(0))_corrupt.wav"))
