@@ -26,6 +26,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw UsageFailure(message: "\(error)")
         }
+        let summary = try RunReporter.write(runDirectory: result.directory)
+        print(MarkdownTable.verdicts(summary))
         print(result.directory)
         if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
         if result.manifest.variants.contains(where: { $0.failure != nil }) { throw ExitCode(3) }

@@ -16,6 +16,8 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var shards: Int = 0
     /// The allocator the child found itself running on, e.g. "jemalloc 5.3.0" or "glibc 2.36".
     public var allocatorLoaded: String = ""
+    /// Whether libjemalloc was mapped into the child (read from `/proc/self/maps`).
+    public var jemallocMapped: Bool?
     /// Set when the child stopped on an error it caught (e.g. ENOSPC).
     public var failure: String?
 
@@ -40,9 +42,12 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
     /// Wall seconds from spawn to exit, settle included.
     public var wallSeconds: Double
     public var report: ChildReport?
+    /// True when the parent ended the child because its verdict was settled (`ScenarioRunner.Options.earlyStop`); not a failure.
+    public var stoppedEarly: Bool?
 
     public init(name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
-                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?) {
+                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?,
+                stoppedEarly: Bool? = nil) {
         self.name = name
         self.knobs = knobs
         self.overrides = overrides
@@ -53,6 +58,7 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
         self.failure = failure
         self.wallSeconds = wallSeconds
         self.report = report
+        self.stoppedEarly = stoppedEarly
     }
 }
 

@@ -13,6 +13,10 @@ public final class ScenarioRunner {
         public var executable = ChildLauncher.currentExecutable()
         /// Poll interval of the supervision loop.
         public var pollMs = 100
+        /// Called about every 500 ms with the variant's samples so far; true ends the child with SIGTERM.
+        ///
+        /// A variant ended this way is marked `stoppedEarly`, not failed (bisection probes stop once their verdict is settled).
+        public var earlyStop: (@Sendable ([SampleRow]) -> Bool)?
 
         public init() {}
     }
@@ -76,6 +80,8 @@ public final class ScenarioRunner {
 
         var failure: String?
         var termination: ChildProcess.Termination?
+        var stoppedEarly = false
+        var nextEarlyCheck = 0.5
         let started = DispatchTime.now().uptimeNanoseconds
         var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         do {
@@ -104,6 +110,15 @@ public final class ScenarioRunner {
                         termination = ChildLauncher.end(child)
                         break
                     }
+                    if let earlyStop = options.earlyStop, elapsed >= nextEarlyCheck {
+                        nextEarlyCheck = elapsed + 0.5
+                        let text = (try? String(contentsOfFile: samples, encoding: .utf8)) ?? ""
+                        if earlyStop(SampleRow.parse(csv: text)) {
+                            stoppedEarly = true
+                            termination = ChildLauncher.end(child)
+                            break
+                        }
+                    }
                     bar.update(elapsed: elapsed, rssMB: rssMB)
                     usleep(UInt32(options.pollMs * 1000))
                 }
@@ -114,7 +129,7 @@ public final class ScenarioRunner {
         }
         try? FileManager.default.removeItem(atPath: work)
         let report = ChildReport.load(path: resultPath)
-        if failure == nil {
+        if failure == nil, !stoppedEarly {
             switch termination {
             case .signalled(let signal)?: failure = "crashed: signal \(signal) (\(String(cString: strsignal(signal))))"
             case .exited(let status)? where status != 0: failure = report?.failure ?? "exited with status \(status)"
@@ -132,8 +147,8 @@ public final class ScenarioRunner {
             name: variant.name, knobs: config.knobStrings,
             overrides: Dictionary(uniqueKeysWithValues: variant.overrides.map { ($0.key.rawValue, $0.value) }),
             expect: variant.expect, document: variant.document, exitStatus: exitStatus, signal: signal,
-            failure: failure, wallSeconds: elapsed, report: report)
-        let summary = String(format: "%@: %@ in %.1f s%@", label, failure == nil ? "done" : "FAILED", elapsed,
+            failure: failure, wallSeconds: elapsed, report: report, stoppedEarly: stoppedEarly ? true : nil)
+        let summary = String(format: "%@: %@ in %.1f s%@", label, failure != nil ? "FAILED" : (stoppedEarly ? "stopped early" : "done"), elapsed,
                              failure.map { " (\($0))" } ?? "")
         log.line(summary)
         if options.progress != nil { progressLine(summary) }

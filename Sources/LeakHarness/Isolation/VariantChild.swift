@@ -28,6 +28,8 @@ public enum VariantChild {
         }
         sampler.start()
         report.allocatorLoaded = AllocatorStats.loadedDescription
+        report.jemallocMapped = FileHandle(forReadingAtPath: "/proc/self/maps")
+            .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self).contains("libjemalloc") } ?? false
         if config.allocator == .jemalloc || config.profile == .sites, sampler.allocatorSource != .jemalloc {
             report.failure = "jemalloc was requested but is not loaded in the child (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset"))"
             sampler.stop()

@@ -11,7 +11,6 @@ public final class AllocatorStats: @unchecked Sendable {
     /// glibc's `mallinfo2` locks every arena: read it at most this often.
     private let glibcMinIntervalMs: Int64
     private var lastReadMs: Int64 = -1_000_000_000
-    private var last: (live: Int64, held: Int64) = (0, 0)
 
     /// Detects jemalloc (a `mallctl` symbol in the process) once.
     public init(glibcMinIntervalMs: Int64 = 1000) {
@@ -20,7 +19,8 @@ public final class AllocatorStats: @unchecked Sendable {
     }
 
     /// Bytes the program has allocated and not freed (`live`), and bytes the allocator holds for it (`held`).
-    /// Under glibc the figures are refreshed at most once per `glibcMinIntervalMs`.
+    /// Under glibc the figures are read at most once per `glibcMinIntervalMs`, and nil in between: a sample
+    /// carries only figures read at its own instant, so live heap and RSS of one row always belong together.
     public func read(nowMs: Int64) -> (live: Int64, held: Int64)? {
         switch source {
         case .jemalloc:
@@ -28,12 +28,10 @@ public final class AllocatorStats: @unchecked Sendable {
             guard lh_jemalloc_stats(&allocated, &active, &resident, &mapped) == 0 else { return nil }
             return (Int64(allocated), Int64(resident))
         case .glibc:
-            if nowMs - lastReadMs >= glibcMinIntervalMs {
-                let info = lh_glibc_mallinfo()
-                last = (Int64(info.uordblks + info.hblkhd), Int64(info.arena + info.hblkhd))
-                lastReadMs = nowMs
-            }
-            return last
+            guard nowMs - lastReadMs >= glibcMinIntervalMs else { return nil }
+            let info = lh_glibc_mallinfo()
+            lastReadMs = nowMs
+            return (Int64(info.uordblks + info.hblkhd), Int64(info.arena + info.hblkhd))
         }
     }
 
