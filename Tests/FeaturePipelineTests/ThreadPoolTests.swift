@@ -48,11 +48,14 @@ struct ThreadPoolTests {
     @Test func cancelShutdownFailsPendingWork() {
         let pool = ThreadPool(size: 1)
         let gate = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
         let running = pool.submit { _ -> Int in
+            started.signal()
             gate.wait()
             return 1
         }
         let pending = (0..<5).map { i in pool.submit { _ in i } }
+        started.wait()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { gate.signal() }
         pool.shutdown(.cancel)
         #expect((try? running.result()) == 1)
