@@ -23,7 +23,7 @@ struct EarlyStopRuleTests {
     @Test func settingsFollowTheThresholds() {
         #expect(rule.warmupFiles == 180)
         #expect(rule.minFiles == 300)
-        #expect(rule.floorTolerance == 8 * 0.6 || rule.floorTolerance == 4.8)
+        #expect(abs(rule.floorTolerance - 4.8) < 1e-9)
     }
 
     @Test func aClearGrowthStopsWithinTheFirstPass() {
