@@ -12,6 +12,7 @@ struct LeakHarnessCommand: ParsableCommand {
             ListCommand.self,
             ExtractCommand.self,
             RunCommand.self,
+            SitesCommand.self,
             BisectCommand.self,
             ChildCommand.self,
             ProbeSamplerCommand.self,
