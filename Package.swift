@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(
             name: "LeakHarnessTests",
             dependencies: ["LeakHarness", "FeaturePipeline"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
