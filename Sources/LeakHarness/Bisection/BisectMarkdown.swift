@@ -109,8 +109,8 @@ public enum BisectMarkdown {
         md.append("")
         md.append(probeTable(a.probes))
         md.append(a.earlyStop
-            ? "A probe stops early once its answer is settled (EarlyStopRule: the slope's interval entirely above the tolerance, or within it after a pass end), else at its size limit. INCONCLUSIVE and FAILED count as growing."
-            : "Early stop was off: every probe ran to its size limit. INCONCLUSIVE and FAILED count as growing.")
+            ? "A probe stops early once its answer is settled (EarlyStopRule: the slope's interval entirely above the tolerance, or within it after a pass end), else at its size limit. A probe grows when its verdict is LEAK or RETENTION or its RSS slope interval within passes is above the tolerance; INCONCLUSIVE and FAILED count as growing."
+            : "Early stop was off: every probe ran to its size limit. A probe grows when its verdict is LEAK or RETENTION or its RSS slope interval within passes is above the tolerance; INCONCLUSIVE and FAILED count as growing.")
         md.append("")
         return md
     }

@@ -67,7 +67,8 @@ public struct BisectProbe: Sendable, Hashable, Codable {
     public var index: Int
     /// The changes applied to `from`, in knob order.
     public var applied: [String]
-    /// Whether memory still grows (INCONCLUSIVE and FAILED count as growing: the growth was not shown removed).
+    /// Whether memory still grows: LEAK, RETENTION, or an RSS slope interval above the tolerance; INCONCLUSIVE and
+    /// FAILED count as growing (the growth was not shown removed).
     public var grows: Bool
     /// The analysis's verdict of a full run; nil when the probe stopped early.
     public var verdict: Verdict?

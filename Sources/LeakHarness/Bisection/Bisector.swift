@@ -166,8 +166,15 @@ public struct Bisector: Sendable {
                                      filesPerPass: config.pipeline.files)
             probe.verdict = a.verdict
             probe.cause = a.cause
-            probe.grows = a.verdict != .stable
             probe.reason = a.reason
+            probe.grows = a.verdict != .stable
+            // A probe asks "does it still grow?": a within-pass slope whose interval is above the tolerance grows, whatever
+            // the verdict makes of the passes (e.g. a pass that reuses the memory the previous pass freed).
+            let tolerance = scenario.thresholds.toleranceMBPer1000Files
+            if a.verdict == .stable, let s = a.rssSlope, s.low > tolerance {
+                probe.grows = true
+                probe.reason += "; counted as growing: the RSS slope's interval within passes is above +\(Analyzer.plain(tolerance))"
+            }
         }
         options.log?(String(format: "probe %d [%@]: %@ (%@, %d files, %.1f s)", index,
                             probe.applied.isEmpty ? "from" : probe.applied.joined(separator: ","), probe.grows ? "grows" : "flat",
