@@ -1,0 +1,77 @@
+/// The figures `leakharness bench` measures (issue 9); JSON keys are the snake_case names below.
+public struct BenchResult: Sendable, Codable, Equatable {
+    /// Seconds of audio decoded (libsndfile, one thread) per wall second.
+    public var decodeAudioSPerS = 0.0
+    /// Seconds of 48 kHz audio taken through decode, log-mel and Example encoding per CPU second (one thread).
+    public var featuresAudioSPerCPUS = 0.0
+    /// TFRecord framing and writing throughput, in MB (10^6 bytes) per wall second.
+    public var tfrecordWriteMBPerS = 0.0
+    /// Files per second of the whole pipeline with one worker.
+    public var pipelineFilesPerS1Worker = 0.0
+    /// Files per second of the whole pipeline with two workers.
+    public var pipelineFilesPerS2Workers = 0.0
+    /// `pipelineFilesPerS2Workers / pipelineFilesPerS1Worker`.
+    public var scaling2Workers = 0.0
+    /// Microseconds one sample costs the sampling thread.
+    public var samplerUsPerSample = 0.0
+    /// Heap allocations per sample: 0 when the sampling thread allocated no byte, else an estimate (bytes / 64, at least 1).
+    public var samplerAllocationsPerSample = 0.0
+    /// Bytes the sampling thread allocated per sample (jemalloc's `thread.allocated`).
+    public var samplerBytesPerSample = 0.0
+    /// CPU of the sampler thread at a 10 ms interval while the two-worker pipeline runs, in percent of one core.
+    public var samplerCPUPercentAt100Hz = 0.0
+    /// Peak resident memory (VmHWM) of `leakharness run` while it supervises a child, in MB.
+    public var harnessRSSMB = 0.0
+    /// The machine's one-minute load average when the bench started.
+    public var loadAverage1m = 0.0
+    /// The machine's one-minute load average when the bench ended.
+    public var loadAverageEnd1m = 0.0
+    /// 1 for a `--quick` run (tiny sizes: its figures are not comparable), else 0.
+    public var quick = 0.0
+
+    /// Creates a result with every figure 0.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case decodeAudioSPerS = "decode_audio_s_per_s"
+        case featuresAudioSPerCPUS = "features_audio_s_per_cpu_s"
+        case tfrecordWriteMBPerS = "tfrecord_write_mb_per_s"
+        case pipelineFilesPerS1Worker = "pipeline_files_per_s_1_worker"
+        case pipelineFilesPerS2Workers = "pipeline_files_per_s_2_workers"
+        case scaling2Workers = "scaling_2_workers"
+        case samplerUsPerSample = "sampler_us_per_sample"
+        case samplerAllocationsPerSample = "sampler_allocations_per_sample"
+        case samplerBytesPerSample = "sampler_bytes_per_sample"
+        case samplerCPUPercentAt100Hz = "sampler_cpu_percent_at_100hz"
+        case harnessRSSMB = "harness_rss_mb"
+        case loadAverage1m = "load_average_1m"
+        case loadAverageEnd1m = "load_average_end_1m"
+        case quick
+    }
+
+    /// The compared figures as (key, value, higher is better), in the issue's order.
+    public var figures: [(key: String, value: Double, higherIsBetter: Bool)] {
+        [
+            (CodingKeys.decodeAudioSPerS.rawValue, decodeAudioSPerS, true),
+            (CodingKeys.featuresAudioSPerCPUS.rawValue, featuresAudioSPerCPUS, true),
+            (CodingKeys.tfrecordWriteMBPerS.rawValue, tfrecordWriteMBPerS, true),
+            (CodingKeys.pipelineFilesPerS1Worker.rawValue, pipelineFilesPerS1Worker, true),
+            (CodingKeys.pipelineFilesPerS2Workers.rawValue, pipelineFilesPerS2Workers, true),
+            (CodingKeys.scaling2Workers.rawValue, scaling2Workers, true),
+            (CodingKeys.samplerUsPerSample.rawValue, samplerUsPerSample, false),
+            (CodingKeys.samplerAllocationsPerSample.rawValue, samplerAllocationsPerSample, false),
+            (CodingKeys.samplerCPUPercentAt100Hz.rawValue, samplerCPUPercentAt100Hz, false),
+            (CodingKeys.harnessRSSMB.rawValue, harnessRSSMB, false),
+        ]
+    }
+
+    /// The issue's target for each figure that has one: (key, bound, must be at least the bound).
+    public static let targets: [(key: String, bound: Double, atLeast: Bool)] = [
+        (CodingKeys.featuresAudioSPerCPUS.rawValue, 3500, true),
+        (CodingKeys.scaling2Workers.rawValue, 1.9, true),
+        (CodingKeys.samplerUsPerSample.rawValue, 20, false),
+        (CodingKeys.samplerAllocationsPerSample.rawValue, 0, false),
+        (CodingKeys.samplerCPUPercentAt100Hz.rawValue, 0.5, false),
+        (CodingKeys.harnessRSSMB.rawValue, 40, false),
+    ]
+}
