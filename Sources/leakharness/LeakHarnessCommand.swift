@@ -19,6 +19,7 @@ struct LeakHarnessCommand: ParsableCommand {
             CorpusCommand.self,
             ReportCommand.self,
             InspectCommand.self,
+            BenchCommand.self,
         ]
     )
 
