@@ -232,6 +232,42 @@ struct AnalyzerTests {
         #expect(a.reason.contains("±8.0"))
     }
 
+    /// Large files come and go at random: the within-pass interval is wide, but floors do not rise.
+    private func noisyWorkingSet(settledRSS: Double) -> VariantAnalysis {
+        var noise = AnalysisNoise(seed: 21)
+        let run = AnalysisSyntheticRun(passes: 3, files: 600, filesPerSample: 6, work: { _, _, _ in
+            let spike = noise.gaussian(sd: 1) > 1.2 ? 150.0 : 0
+            return AnalysisLevels(rss: 80 + spike + noise.gaussian(sd: 10), live: 5 + spike / 2)
+        }, released: { _ in AnalysisLevels(rss: 60, live: 1) }, settled: AnalysisLevels(rss: settledRSS, live: 1))
+        return run.analyze()
+    }
+
+    @Test func noisyWorkingSetWithFlatFloorsIsStable() {
+        let a = noisyWorkingSet(settledRSS: 40)
+        #expect(a.rssSlope.map { !$0.isWithin(8) } == true, "the series must be too noisy for the flat rule")
+        #expect(a.verdict == .stable)
+        #expect(a.reason.contains("noisy working set"))
+    }
+
+    @Test func noisyWorkingSetKeptByTheAllocatorIsAllocatorRetention() {
+        let a = noisyWorkingSet(settledRSS: 300)
+        #expect(a.verdict == .retention)
+        #expect(a.cause == .allocatorRetention)
+    }
+
+    @Test func floorsThatRiseButComeBackAfterTheSettleAreRetention() {
+        // Floors climb 20 MB a pass while the work runs (an allocator that frees slowly), then the settle gives it back.
+        let run = AnalysisSyntheticRun(work: { p, k, _ in AnalysisLevels(rss: 100 + 20 * Double(p - 1) + Double(k % 50) / 10, live: 10) },
+                                       released: { p in AnalysisLevels(rss: 100 + 20 * Double(p - 1), live: 10) },
+                                       settled: AnalysisLevels(rss: 98, live: 10))
+        let a = run.analyze()
+        #expect(a.verdict == .retention)
+        #expect(a.reason.contains("given back after the work"))
+        let kept = AnalysisSyntheticRun(work: { p, k, _ in AnalysisLevels(rss: 100 + 20 * Double(p - 1) + Double(k % 50) / 10, live: 10) },
+                                        released: { p in AnalysisLevels(rss: 100 + 20 * Double(p - 1), live: 10) })
+        #expect(kept.analyze().verdict == .leak)
+    }
+
     @Test func failureIsFailedAndKeepsTheFigures() {
         let run = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
                                released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })

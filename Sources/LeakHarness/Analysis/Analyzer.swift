@@ -18,7 +18,8 @@ import Foundation
 /// 2. `INCONCLUSIVE` when fewer than `minFiles` files or fewer than 10 samples remain after the warm-up.
 /// 3. `LEAK` when the floors rise: at least two floors, floor slope above the per-pass tolerance
 ///    (max(tolerance × files per pass / 1000, 4 MB)), and the last floor above the one before by at least half of it
-///    (a single early step is not a leak).
+///    (a single early step is not a leak) — unless the RSS after the settle is back within the per-pass tolerance of
+///    the first floor with no descriptor kept: then `RETENTION` (held while the work ran, given back after it).
 /// 4. `LEAK`, cause `descriptors`, when descriptors rose by ≥ 4 over the work (slope > 0.5 per 1000 files) and are
 ///    still ≥ 4 above the start at the end of the settle: never closed, whatever RSS does.
 /// 5. Growth within passes — least-squares interval entirely above +tolerance and Theil-Sen above +tolerance:
@@ -28,10 +29,12 @@ import Foundation
 ///    interval over the second half of the work within ±tolerance: `STABLE`, unless the anonymous RSS after the settle
 ///    is at least 3× the live heap and 50 MB above it while the live heap is flat: then `RETENTION`,
 ///    cause `allocator-retention` (memory kept by the allocator, not the program).
-/// 7. Otherwise `INCONCLUSIVE`: too noisy (the interval straddles the tolerance) or the two estimators disagree.
+/// 7. Noisy but bounded — at least two floors and the floor slope within the per-pass tolerance: `STABLE` (a working
+///    set of large files that come and go), or `RETENTION`, cause `allocator-retention`, under the allocator rule of 6.
+/// 8. Otherwise `INCONCLUSIVE`: too noisy (the interval straddles the tolerance) or the two estimators disagree.
 ///
 /// Cause, for LEAK, RETENTION and FAILED-with-growth (growth g: the whole-work RSS trend for a floor leak, else the
-/// within-pass slope), first that applies: `descriptors` (fds rose by ≥ 4 and fds slope > 0.5 per 1000 files);
+/// within-pass slope), first that applies: `descriptors` (fds rose by ≥ 4, fds slope > 0.5 per 1000 files, still ≥ 4 up after the settle);
 /// `live-heap` (live-heap slope ≥ g/2); `native-buffers` (live heap flat or unknown, and open_writers rose by ≥ 2
 /// or the RssFile slope ≥ g/4); `allocator-retention` (live heap flat: RSS minus live heap carries the growth, or
 /// stays far above it after the settle); without heap statistics, `live-heap` as "unknown heap", said in the reason.
@@ -307,6 +310,13 @@ private struct Measurements {
         guard let slope = rssSlope, rssRobust != nil else {
             return (.inconclusive, .none, "files_done did not advance during the sampled work: no slope")
         }
+        if floorsRise, let fs = floorSlope, let ft = floorTolerance, let first = floors.first, let settled = rssAfterSettle,
+           settled <= first + ft, !descriptorsKept {
+            // The floors rose while the work ran, but the settle gave it all back: held, not lost (e.g. jemalloc's decay).
+            let c = cause(growth: rssTrend?.estimate ?? slope.estimate, overall: true)
+            return (.retention, c.cause, "RSS floors \(Analyzer.signed(fs)) MB/pass over \(floors.count) passes, but \(Analyzer.plain(settled)) MB "
+                + "after settle, back to the first floor (\(Analyzer.plain(first)) MB): given back after the work; \(c.text)")
+        }
         if floorsRise, let fs = floorSlope, let ft = floorTolerance {
             let c = cause(growth: rssTrend?.estimate ?? slope.estimate, overall: true)
             return (.leak, c.cause, "RSS floors \(Analyzer.signed(fs)) MB/pass over \(floors.count) passes (tolerance \(Analyzer.plain(ft))), "
@@ -336,6 +346,14 @@ private struct Measurements {
             let how = slope.isWithin(tolerance) ? "within ±\(tol)" : "a step, then flat: second half \(tailSlope.map { Analyzer.describe($0) } ?? "")"
             return (.stable, .none, "\(slopeText)\(floorsText): \(how)")
         }
+        if floors.count >= 2, let fs = floorSlope, let ft = floorTolerance, fs <= ft {
+            // Neither growing nor flat within passes, but nothing accumulates from pass to pass: a noisy working set.
+            if allocatorHold, let anon = anonAfterSettle, let live = liveAfterSettle {
+                return (.retention, .allocatorRetention, "\(slopeText)\(floorsText): a noisy working set, but \(Analyzer.plain(anon)) MB "
+                    + "anonymous RSS after settle against \(Analyzer.plain(live)) MB live heap: memory kept by the allocator, not the program")
+            }
+            return (.stable, .none, "\(slopeText)\(floorsText): a noisy working set (large files come and go) that does not accumulate across passes")
+        }
         if let r = rssRobust, (r > tolerance) != (slope.low > tolerance) || (r < -tolerance) != (slope.high < -tolerance) {
             return (.inconclusive, .none, "\(slopeText)\(floorsText): least squares and the robust slope disagree about ±\(tol)")
         }
@@ -344,7 +362,8 @@ private struct Measurements {
 
     /// The cause of a growth of `growth` MB/1000 files; `overall` compares whole-work trends (a floor leak), else within-pass slopes.
     func cause(growth g: Double, overall: Bool) -> (cause: Cause, text: String) {
-        if let a = fdsStart, let b = fdsEnd, b - a >= Analyzer.fdsRise, let f = fdsSlope, f.estimate > 0.5 {
+        if let a = fdsStart, let b = fdsEnd, b - a >= Analyzer.fdsRise, let f = fdsSlope, f.estimate > 0.5,
+           (fdsAfterSettle ?? b) - a >= Analyzer.fdsRise {
             return (.descriptors, "cause descriptors: \(a) → \(b) open, \(Analyzer.signed(f.estimate)) per 1000 files")
         }
         let live = overall ? liveTrend : liveSlope

@@ -34,11 +34,16 @@ public enum AllocatorEnvironment {
         if config.allocator == .jemalloc || config.profile == .sites {
             if let path = jemallocPath() { env["LD_PRELOAD"] = path }
         }
-        if config.profile == .sites {
-            var conf = "prof:true,prof_active:true,lg_prof_sample:\(config.lgProfSample)"
-            if let profilePrefix { conf += ",prof_prefix:\(profilePrefix)" }
-            env["MALLOC_CONF"] = conf
+        var conf: [String] = []
+        if config.allocator == .jemalloc {
+            // Without a background thread an idle jemalloc never purges: the settle phase would show nothing given back.
+            conf.append("background_thread:true")
         }
+        if config.profile == .sites {
+            conf.append("prof:true,prof_active:true,lg_prof_sample:\(config.lgProfSample)")
+            if let profilePrefix { conf.append("prof_prefix:\(profilePrefix)") }
+        }
+        if !conf.isEmpty { env["MALLOC_CONF"] = conf.joined(separator: ",") }
         return env
     }
 }

@@ -8,12 +8,13 @@ public final class AllocatorStats: @unchecked Sendable {
     }
 
     public let source: Source
-    /// glibc's `mallinfo2` locks every arena: read it at most this often.
+    /// glibc's `mallinfo2` locks every arena: read it at most this often. DESIGN.md said once a second; runs here
+    /// last seconds, and 5 Hz gives the live-heap slope enough points per pass at a cost of microseconds per read.
     private let glibcMinIntervalMs: Int64
     private var lastReadMs: Int64 = -1_000_000_000
 
     /// Detects jemalloc (a `mallctl` symbol in the process) once.
-    public init(glibcMinIntervalMs: Int64 = 1000) {
+    public init(glibcMinIntervalMs: Int64 = 200) {
         source = lh_jemalloc_loaded() != 0 ? .jemalloc : .glibc
         self.glibcMinIntervalMs = glibcMinIntervalMs
     }
