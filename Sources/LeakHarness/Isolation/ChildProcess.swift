@@ -14,13 +14,19 @@ public final class ChildProcess: Sendable {
 
     /// Spawns `executable` with `arguments` (argv[1...]) and `environment`; stdout and stderr go to `logPath`
     /// (appended) when given. Arguments are an argument vector, never a shell line.
+    ///
+    /// `stdoutFD`/`stderrFD`, when given, become the child's descriptors 1 and 2 (e.g. pipe ends; `watch`), stdin is
+    /// inherited, and SIGPIPE is reset to its default in the child.
     public init(executable: String, arguments: [String], environment: [String: String], logPath: String?,
-                inheritStdio: Bool = false) throws(IsolationError) {
+                inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil) throws(IsolationError) {
         fflush(nil)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let logPath, !inheritStdio {
+        let piped = stdoutFD != nil || stderrFD != nil
+        if let stdoutFD { posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1) }
+        if let stderrFD { posix_spawn_file_actions_adddup2(&actions, stderrFD, 2) }
+        if let logPath, !inheritStdio, !piped {
             posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -33,6 +39,7 @@ public final class ChildProcess: Sendable {
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGINT)
         sigaddset(&defaults, SIGTERM)
+        if piped { sigaddset(&defaults, SIGPIPE) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var empty = sigset_t()
         sigemptyset(&empty)
@@ -93,8 +100,21 @@ public enum IsolationError: Error, Sendable, CustomStringConvertible {
 public enum Interruption {
     private static let caught = Atomic<Int32>(0)
 
-    /// Installs the handlers (idempotent).
+    /// Installs the handlers (idempotent) and unblocks both signals in the calling thread.
     public static func install() {
+        // A parent that started us with the signals blocked (a test runner, some supervisors) would leave them pending forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        // A parent started by another program (Foundation's Process, a test runner) may inherit these blocked:
+        // unblock them, or the handlers never run and Ctrl-C would not stop the run.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         _ = Glibc.signal(SIGINT) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
         _ = Glibc.signal(SIGTERM) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
     }
