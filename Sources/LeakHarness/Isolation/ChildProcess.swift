@@ -100,14 +100,8 @@ public enum IsolationError: Error, Sendable, CustomStringConvertible {
 public enum Interruption {
     private static let caught = Atomic<Int32>(0)
 
-    /// Installs the handlers (idempotent) and unblocks both signals in the calling thread.
+    /// Installs the handlers (idempotent).
     public static func install() {
-        // A parent that started us with the signals blocked (a test runner, some supervisors) would leave them pending forever.
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         // A parent started by another program (Foundation's Process, a test runner) may inherit these blocked:
         // unblock them, or the handlers never run and Ctrl-C would not stop the run.
         var unblock = sigset_t()
