@@ -1,5 +1,6 @@
 import Foundation
 import CAllocator
+import FeaturePipeline
 
 /// Runs a scenario's variants one after another, each in its own child process, and writes the run directory.
 public final class ScenarioRunner {
@@ -32,6 +33,7 @@ public final class ScenarioRunner {
     /// Runs every variant and writes the report; the result names the run directory.
     public func run() throws(RunError) -> RunResult {
         Interruption.install()
+        try checkCorpora()
         let directory = try RunDirectory.create(root: options.outputRoot, scenario: scenario.name)
         let log = RunLog(path: "\(directory)/run.log")
         log.line("scenario \(scenario.name) from \(scenario.path): \(scenario.variants.count) variant(s)")
@@ -52,6 +54,19 @@ public final class ScenarioRunner {
         }
         try writeManifest(manifest, directory: directory)
         return RunResult(directory: directory, manifest: manifest)
+    }
+
+    /// A corpus directory that is missing or holds no audio fails the run before any directory or child is made.
+    private func checkCorpora() throws(RunError) {
+        var checked = Set<String>()
+        for variant in scenario.variants {
+            guard case .directory(let path) = variant.config.pipeline.corpus, checked.insert(path).inserted else { continue }
+            do {
+                _ = try CorpusIndex.load(directory: path)
+            } catch {
+                throw .corpus(variant: variant.name, reason: error.description)
+            }
+        }
     }
 
     private func writeManifest(_ manifest: RunManifest, directory: String) throws(RunError) {
@@ -129,6 +144,10 @@ public final class ScenarioRunner {
         }
         try? FileManager.default.removeItem(atPath: work)
         let report = ChildReport.load(path: resultPath)
+        if failure == nil, !stoppedEarly, Interruption.signal != 0, case .signalled? = termination {
+            // Ctrl-C reaches the whole process group: the child died of the user's signal, it did not crash.
+            failure = "interrupted by \(Interruption.signal == SIGINT ? "SIGINT" : "SIGTERM")"
+        }
         if failure == nil, !stoppedEarly {
             switch termination {
             case .signalled(let signal)?: failure = "crashed: signal \(signal) (\(String(cString: strsignal(signal))))"
@@ -169,10 +188,13 @@ public struct RunResult: Sendable {
 /// Why a run could not be made.
 public enum RunError: Error, Sendable, CustomStringConvertible {
     case output(path: String, reason: String)
+    /// A variant's corpus directory is missing or holds no audio file.
+    case corpus(variant: String, reason: String)
 
     public var description: String {
         switch self {
         case .output(let path, let reason): "\(path): \(reason)"
+        case .corpus(let variant, let reason): "variant \(variant): corpus: \(reason)"
         }
     }
 }
