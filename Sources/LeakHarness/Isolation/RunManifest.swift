@@ -96,6 +96,8 @@ public struct RunManifest: Sendable, Hashable, Codable {
     public var variants: [VariantOutcome]
     /// The run was stopped by SIGINT or SIGTERM before every variant ran.
     public var interrupted = false
+    /// What `files_done` counts when it is not files: "ms" (elapsed time, `watch`) or "items" (`watch --progress-regex`).
+    public var xUnit: String?
 
     public init(scenario: String, description: String, scenarioPath: String, createdAt: String, machine: MachineInfo,
                 thresholds: Thresholds, baseKnobs: [String: String], variants: [VariantOutcome]) {

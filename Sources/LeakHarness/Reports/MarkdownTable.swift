@@ -12,7 +12,7 @@ public enum MarkdownTable {
 
     /// The verdict table of a run: one row per variant, figures in MB and MB per 1000 files.
     public static func verdicts(_ summary: RunSummary) -> String {
-        let header = ["variant", "files/s", "RSS start MB", "RSS end MB", "RSS peak MB", "slope MB/1000 files [95%]",
+        let header = ["variant", "files/s", "RSS start MB", "RSS end MB", "RSS peak MB", "slope \(summary.slopeUnit) [95%]",
                       "floors MB/pass", "verdict", "cause", "expected"]
         let rows = summary.variants.map { v -> [String] in
             let slope = v.slopeMBPer1000Files.map { "\(ReportFormat.signed($0.estimate)) [\(ReportFormat.signed($0.low)), \(ReportFormat.signed($0.high))]" } ?? "–"

@@ -32,8 +32,11 @@ public enum ReportMarkdown {
             ["allocator loaded", loaded.isEmpty ? "–" : loaded],
             ["machine", "\(m.host), \(m.cores) cores, \(ReportFormat.fixed(m.memoryGB, 1)) GB, kernel \(m.kernel), glibc \(m.glibc)"],
             ["harness", m.harnessVersion],
-            ["thresholds", "±\(ReportFormat.fixed(summary.thresholds.toleranceMBPer1000Files, 1)) MB/1000 files, at least \(summary.thresholds.minFiles) files after a warm-up of \(ReportFormat.fixed(summary.thresholds.warmupFraction * 100, 0))%"],
+            ["thresholds", "±\(ReportFormat.fixed(summary.thresholds.toleranceMBPer1000Files, 1)) \(summary.slopeUnit), at least \(summary.thresholds.minFiles) \(summary.xUnit ?? "files") after a warm-up of \(ReportFormat.fixed(summary.thresholds.warmupFraction * 100, 0))%"],
         ]
+        if let unit = summary.xUnit {
+            facts.append(["x axis", "`files_done` holds \(unit == "ms" ? "elapsed milliseconds" : unit) (`leakharness watch`): slopes are \(summary.slopeUnit)"])
+        }
         facts.append(["base knobs", base.keys.sorted().map { "\($0)=\(base[$0]!)" }.joined(separator: ", ")])
         md.append(MarkdownTable.render(header: ["", ""], rows: facts))
         md.append("## Verdicts")

@@ -42,11 +42,23 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var thresholds: Limits
     /// In run order.
     public var variants: [VariantSummary]
+    /// What `files_done` counts when it is not files ("ms" or "items", from `watch`); absent for files.
+    public var xUnit: String?
 
     enum CodingKeys: String, CodingKey {
         case scenario, description, interrupted, thresholds, variants
         case schemaVersion = "schema_version"
         case createdAt = "created_at"
+        case xUnit = "x_unit"
+    }
+
+    /// The unit of the slopes: "MB/1000 files", "MB/s" (x in ms) or "MB/1000 items".
+    public var slopeUnit: String {
+        switch xUnit {
+        case nil: "MB/1000 files"
+        case "ms"?: "MB/s"
+        case let unit?: "MB/1000 \(unit)"
+        }
     }
 
     /// Makes a summary of a run.
@@ -57,7 +69,16 @@ public struct RunSummary: Sendable, Hashable, Codable {
         createdAt = manifest.createdAt
         interrupted = manifest.interrupted
         thresholds = Limits(manifest.thresholds)
+        xUnit = manifest.xUnit
         self.variants = variants
+        if xUnit != nil {
+            // The analysis speaks of files; say the run's unit instead.
+            let unit = slopeUnit
+            for i in self.variants.indices {
+                self.variants[i].reason = self.variants[i].reason.replacingOccurrences(of: "MB/1000 files", with: unit)
+                    .replacingOccurrences(of: " files after a warm-up", with: " \(xUnit!) after a warm-up")
+            }
+        }
     }
 
     /// The variant named `name`.
