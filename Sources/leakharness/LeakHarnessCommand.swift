@@ -19,6 +19,10 @@ struct LeakHarnessCommand: ParsableCommand {
             CorpusCommand.self,
             ReportCommand.self,
             InspectCommand.self,
+            CheckCommand.self,
+            CompareCommand.self,
+            WatchCommand.self,
+            FixtureGrowCommand.self,
             BenchCommand.self,
         ]
     )

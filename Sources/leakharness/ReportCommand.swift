@@ -2,10 +2,20 @@ import ArgumentParser
 import Foundation
 import LeakHarness
 
-/// `leakharness report RUN_DIR`: rebuild summary.json, summary.csv, report.md and charts from run.json and the CSVs.
+/// `leakharness report RUN_DIR` rebuilds a run directory's reports; `leakharness report merge DIR... --out DIR` merges runs.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
+        abstract: "Rebuild a run directory's reports, or merge run directories made on several machines.",
+        subcommands: [ReportRebuildCommand.self, ReportMergeCommand.self],
+        defaultSubcommand: ReportRebuildCommand.self
+    )
+}
+
+/// `leakharness report [rebuild] RUN_DIR`: rebuild summary.json, summary.csv, report.md and charts from run.json and the CSVs.
+struct ReportRebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
         abstract: "Rebuild a run directory's summaries, report.md and charts from run.json and samples/*.csv."
     )
 
