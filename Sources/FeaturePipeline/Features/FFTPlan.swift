@@ -1,16 +1,20 @@
 import CFFTW
+import Foundation
 import Synchronization
 
 /// A real-to-complex FFTW (single precision) plan of one size, shared by every thread of the process.
 ///
-/// FFTW's planner is not thread-safe, so plans are made once per size under a lock (`FFTW_ESTIMATE`:
-/// deterministic, no timing runs) and never destroyed; executing a plan on other arrays is thread-safe.
+/// FFTW's planner is not thread-safe, so plans are made once per size under a lock and never destroyed; executing a
+/// plan on other arrays is thread-safe. Plans are deterministic: the committed `FFTWisdom` plan where FFTW accepts it
+/// (no timing runs, the same plan in every run), else `FFTW_ESTIMATE`.
 struct FFTPlan: @unchecked Sendable {
     /// Real input length.
     let size: Int
     private let plan: OpaquePointer
 
     private static let cache = Mutex<[Int: FFTPlan]>([:])
+    /// Touched only under `cache`'s lock, which also serialises FFTW's planner.
+    nonisolated(unsafe) private static var wisdomImported = false
 
     /// The process-wide plan for real input of `size` samples.
     static func realForward(size: Int) -> FFTPlan {
@@ -22,7 +26,16 @@ struct FFTPlan: @unchecked Sendable {
                 fftwf_free(input)
                 fftwf_free(output)
             }
-            let plan = FFTPlan(size: size, plan: fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))!)
+            if !wisdomImported {
+                wisdomImported = true
+                if ProcessInfo.processInfo.environment["LEAKHARNESS_FFTW_WISDOM"] != "0" {
+                    _ = fftwf_import_wisdom_from_string(FFTWisdom.text)
+                }
+            }
+            // With FFTW_WISDOM_ONLY the planner never times anything: it returns the imported plan or NULL.
+            let made = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT | FFTW_WISDOM_ONLY))
+                ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))!
+            let plan = FFTPlan(size: size, plan: made)
             plans[size] = plan
             return plan
         }

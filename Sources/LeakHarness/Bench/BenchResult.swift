@@ -32,6 +32,26 @@ public struct BenchResult: Sendable, Codable, Equatable {
     /// Creates a result with every figure 0.
     public init() {}
 
+    /// Decodes a result; a missing key reads as 0, so baselines of older versions still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Double { try c.decodeIfPresent(Double.self, forKey: key) ?? 0 }
+        decodeAudioSPerS = try value(.decodeAudioSPerS)
+        featuresAudioSPerCPUS = try value(.featuresAudioSPerCPUS)
+        tfrecordWriteMBPerS = try value(.tfrecordWriteMBPerS)
+        pipelineFilesPerS1Worker = try value(.pipelineFilesPerS1Worker)
+        pipelineFilesPerS2Workers = try value(.pipelineFilesPerS2Workers)
+        scaling2Workers = try value(.scaling2Workers)
+        samplerUsPerSample = try value(.samplerUsPerSample)
+        samplerAllocationsPerSample = try value(.samplerAllocationsPerSample)
+        samplerBytesPerSample = try value(.samplerBytesPerSample)
+        samplerCPUPercentAt100Hz = try value(.samplerCPUPercentAt100Hz)
+        harnessRSSMB = try value(.harnessRSSMB)
+        loadAverage1m = try value(.loadAverage1m)
+        loadAverageEnd1m = try value(.loadAverageEnd1m)
+        quick = try value(.quick)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case decodeAudioSPerS = "decode_audio_s_per_s"
         case featuresAudioSPerCPUS = "features_audio_s_per_cpu_s"
