@@ -24,7 +24,12 @@ public enum RunReporter {
         }
         try AtomicFile.write(try summary.encoded(), to: dir.appendingPathComponent("summary.json"))
         try AtomicFile.write(SummaryCSV.render(summary), to: dir.appendingPathComponent("summary.csv"))
-        try AtomicFile.write(ReportMarkdown.render(manifest: manifest, summary: summary), to: reportPath(runDirectory: runDirectory))
+        var markdown = ReportMarkdown.render(manifest: manifest, summary: summary)
+        // Runs made with --sites: where the growth is allocated, from the jemalloc heap profiles.
+        if let sites = try? SiteReport.markdownSection(runDirectory: runDirectory), !sites.isEmpty {
+            markdown += "\n" + sites
+        }
+        try AtomicFile.write(markdown, to: reportPath(runDirectory: runDirectory))
         return summary
     }
 
