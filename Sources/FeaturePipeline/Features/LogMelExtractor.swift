@@ -133,11 +133,11 @@ public final class LogMelExtractor {
         if first >= 0, first + length <= count {
             let src = samples.baseAddress! + first
             var j = 0
-            while j + 8 <= length {
+            while j &+ 8 <= length {
                 let s = UnsafeRawPointer(src + j).loadUnaligned(as: SIMD8<Float>.self)
                 let w = UnsafeRawPointer(window + j).loadUnaligned(as: SIMD8<Float>.self)
                 UnsafeMutableRawPointer(dst + j).storeBytes(of: s * w, as: SIMD8<Float>.self)
-                j += 8
+                j &+= 8
             }
             while j < length {
                 dst[j] = src[j] * window[j]
@@ -186,7 +186,7 @@ public final class LogMelExtractor {
                 let wv = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Float>.self)
                 let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
                 acc += wv * xv
-                j += 8
+                j &+= 8
             }
             let half = acc.lowHalf + acc.highHalf
             let quarter = half.lowHalf + half.highHalf
