@@ -2,7 +2,12 @@
 public struct RunComparison: Sendable, Hashable {
     /// How the second run's variant stands against the first's.
     public enum Outcome: String, Sendable, Hashable {
-        case better, worse, same
+        /// The second run's slope interval lies wholly below the first's.
+        case better
+        /// The second run's slope interval lies wholly above the first's.
+        case worse
+        /// Neither.
+        case same
     }
 
     /// One variant present in both runs.
