@@ -15,11 +15,12 @@ public enum Bench {
         let entries: [CorpusEntry]
         do {
             directory = try BuiltInCorpus.directory(for: options.corpus.map { .directory($0) } ?? .builtIn)
-            entries = Array(try CorpusIndex.load(directory: directory).prefix(options.stageFiles))
+            // The single-thread stages measure readable audio only; the pipeline stages skip bad files as usual.
+            entries = Array(try CorpusIndex.load(directory: directory).filter(isDecodable).prefix(options.stageFiles))
         } catch {
             throw .corpus("\(error)")
         }
-        guard !entries.isEmpty else { throw .corpus("\(directory): no audio files") }
+        guard !entries.isEmpty else { throw .corpus("\(directory): no decodable audio file") }
         let work = "\(options.temporaryRoot)/leakharness-bench-\(getpid())"
         try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -55,6 +56,12 @@ public enum Bench {
             executable: options.executable, files: options.harnessFiles, corpus: options.corpus, work: work)
         result.loadAverageEnd1m = BenchClock.loadAverage()
         return result
+    }
+
+    /// Whether `entry` opens and decodes (the built-in corpus holds a few broken files on purpose).
+    static func isDecodable(_ entry: CorpusEntry) -> Bool {
+        guard let file = try? AudioFile(path: entry.path) else { return false }
+        return (try? file.readMono()) != nil
     }
 
     /// Seconds of audio decoded per wall second, one thread (median of `repeats` passes over `entries`).
