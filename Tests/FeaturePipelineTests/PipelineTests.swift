@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import FeaturePipeline
+
+/// The extraction loop's knobs, observed through its live counters and its result.
+@Suite(.serialized)
+struct PipelineTests {
+    /// A small corpus (2 speakers × 5 utterances, plus the corrupt and the empty file), generated once per test.
+    private func corpus() throws -> String {
+        let directory = NSTemporaryDirectory() + "leakharness-pipeline-\(UUID().uuidString)"
+        try SyntheticCorpus.generate(into: directory, speakers: 2, utterances: 5, seed: 7)
+        return directory
+    }
+
+    /// Runs one pass of `files` files and returns what `retainedResults` was just before the pass released its state.
+    private func retainedAtPassEnd(_ configure: (inout PipelineOptions) -> Void) throws -> (retained: Int, result: PipelineResult) {
+        var options = PipelineOptions()
+        options.corpus = .directory(try corpus())
+        options.files = 24
+        options.passes = 1
+        options.workers = 2
+        options.shardSize = 6
+        configure(&options)
+        let counters = PipelineCounters()
+        let seen = Atomic<Int>(-1)
+        var hooks = PipelineHooks()
+        hooks.beforePassRelease = { _ in seen.store(counters.retainedResults.load(ordering: .relaxed), ordering: .relaxed) }
+        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+        let result = try Pipeline(options: options, outputDirectory: out, counters: counters, hooks: hooks, keepShards: false).run()
+        #expect(counters.retainedResults.load(ordering: .relaxed) == 0, "released when the pass ends")
+        #expect(counters.inflight.load(ordering: .relaxed) == 0)
+        return (seen.load(ordering: .relaxed), result)
+    }
+
+    @Test func keptFuturesHoldEveryConsumedFileUntilThePassEnds() throws {
+        let kept = try retainedAtPassEnd { $0.futures = .keep; $0.consume = .none; $0.submit = .all }
+        let released = try retainedAtPassEnd { $0.futures = .release; $0.consume = .none; $0.submit = .all }
+        #expect(kept.retained == 24)
+        #expect(released.retained == 0)
+    }
+
+    @Test func keptResultsAreCountedOncePerGoodFile() throws {
+        let kept = try retainedAtPassEnd { $0.results = .keep; $0.consume = .result }
+        // The corrupt and the empty file fail in the worker: only good files leave a result to keep.
+        let skipped = kept.result.skipped.values.reduce(0, +)
+        #expect(skipped >= 2)
+        #expect(kept.retained == 24 - skipped)
+    }
+
+    @Test func abandonedWritersStayOpenAfterTheRun() throws {
+        let before = AbandonedWriters.count
+        let run = try retainedAtPassEnd { $0.writer = .abandon }
+        #expect(run.result.shards == 4)
+        #expect(AbandonedWriters.count - before == 4)
+    }
+
+    @Test func everySubmitModeConsumesEveryFile() throws {
+        for mode in [SubmitMode.all, .batched, .window(3)] {
+            let run = try retainedAtPassEnd { $0.submit = mode }
+            #expect(run.result.files == 24, "\(mode)")
+            #expect(run.result.shards == 4, "\(mode)")
+        }
+    }
+}

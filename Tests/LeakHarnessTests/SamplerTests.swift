@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import LeakHarness
+import FeaturePipeline
+
+/// The sampler thread, in process: it only writes rows; what it measures is checked end to end in CommandTests.
+struct SamplerTests {
+    @Test func samplerThreadWritesRowsWithTheCountersUntilStopped() throws {
+        let path = NSTemporaryDirectory() + "leakharness-sampler-\(UUID().uuidString).csv"
+        let counters = PipelineCounters()
+        counters.filesDone.store(42, ordering: .relaxed)
+        counters.openWriters.store(3, ordering: .relaxed)
+        let sampler = try Sampler(csvPath: path, counters: counters, intervalMs: 5)
+        sampler.start()
+        usleep(150_000)
+        sampler.stop()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix(SampleRow.header + "\n"))
+        let rows = SampleRow.parse(csv: text)
+        #expect(rows.count == sampler.samples.load(ordering: .relaxed))
+        #expect(rows.count >= 5)
+        #expect(rows.allSatisfy { $0.filesDone == 42 && $0.openWriters == 3 && $0.rssKB > 0 && $0.threads >= 1 && $0.fds >= 3 })
+        #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.tMs <= $1.tMs })
+        let count = rows.count
+        usleep(50_000)
+        #expect(SampleRow.parse(csv: try String(contentsOfFile: path, encoding: .utf8)).count == count, "no row after stop")
+    }
+
+    @Test func procStatusParsingReadsTheKilobyteFields() {
+        let text = "Name:\tx\nVmSize:\t  1234 kB\nVmHWM:\t 99 kB\nVmRSS:\t 88 kB\nRssAnon:\t 70 kB\nRssFile:\t 18 kB\nThreads:\t7\n"
+        var row = SampleRow()
+        Array(text.utf8).withUnsafeBytes { ProcStatus.parse($0, into: &row) }
+        #expect(row.vmSizeKB == 1234 && row.hwmKB == 99 && row.rssKB == 88 && row.rssAnonKB == 70 && row.rssFileKB == 18 && row.threads == 7)
+    }
+}
