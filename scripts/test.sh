@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 if [ "${1:-}" = "--tsan" ]; then
   shift
-  swift test --sanitize=thread --scratch-path .build-tsan --filter 'ThreadPoolTests|PipelineTests|SamplerTests' "$@"
+  swift test --sanitize=thread --scratch-path .build-tsan --filter 'ThreadPoolTests|\.PipelineTests|SamplerTests' "$@"
   exit
 fi
 swift build -c release --product leakharness

@@ -37,7 +37,9 @@ struct ThreadPoolTests {
                 // Hold each worker until both have started, so the two tasks run on two threads.
                 if both.add(1, ordering: .relaxed).newValue == 2 { gate.signal(); gate.signal() }
                 gate.wait()
-                return (worker, Thread.current.name ?? "")
+                // The kernel's name of the thread, as `top -H` shows it.
+                let comm = FileManager.default.contents(atPath: "/proc/thread-self/comm").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return (worker, comm.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
         let results = try futures.map { try $0.result() }

@@ -53,6 +53,7 @@ public final class ThreadPool: @unchecked Sendable {
                 self.finished.leave()
             }
             thread.stackSize = 1 << 20
+            thread.name = String("\(name)-\(index)".prefix(15))
             threads.append(thread)
             thread.start()
         }
