@@ -1,20 +1,15 @@
 import Foundation
 import Testing
+import FeaturePipeline
 @testable import LeakHarness
 
 /// A deterministic generator for synthetic noise (SplitMix64, Box-Muller).
 struct AnalysisNoise {
-    var state: UInt64
+    private var random: SeededRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

@@ -270,7 +270,7 @@ enum PassPlan {
         switch options.order {
         case .corpus: break
         case .shuffled:
-            var rng = SplitMix(seed: options.seed &+ UInt64(pass))
+            var rng = SeededRandom(seed: options.seed &+ UInt64(pass))
             base.shuffle(using: &rng)
         case .byDuration:
             base = entries.sortedByDuration()
@@ -279,18 +279,7 @@ enum PassPlan {
     }
 }
 
-/// A small seeded generator (SplitMix64), so `shuffled` is the same order on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+
 
 extension [CorpusEntry] {
     /// Ascending by duration read from each file's header; unreadable files first (they are skipped quickly).
