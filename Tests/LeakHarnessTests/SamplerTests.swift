@@ -32,4 +32,23 @@ struct SamplerTests {
         Array(text.utf8).withUnsafeBytes { ProcStatus.parse($0, into: &row) }
         #expect(row.vmSizeKB == 1234 && row.hwmKB == 99 && row.rssKB == 88 && row.rssAnonKB == 70 && row.rssFileKB == 18 && row.threads == 7)
     }
+
+    @Test func statmParsingReadsPagesAsKilobytes() {
+        var row = SampleRow()
+        Array("5000 1200 300 10 0 800 0\n".utf8).withUnsafeBytes { ProcStatus.parseStatm($0, pageKB: 4, into: &row) }
+        #expect(row.vmSizeKB == 20_000 && row.rssKB == 4800 && row.rssFileKB == 1200 && row.rssAnonKB == 3600)
+    }
+
+    @Test func statusIsReadEveryTenthSampleAndThreadsCarryForward() throws {
+        let reader = try ProcReader(statusEvery: 10)
+        var rows: [SampleRow] = []
+        for _ in 0..<12 {
+            var row = SampleRow()
+            reader.read(into: &row)
+            rows.append(row)
+        }
+        #expect(rows.allSatisfy { $0.rssKB > 0 && $0.vmSizeKB > 0 && $0.threads >= 1 })
+        #expect(rows.allSatisfy { $0.hwmKB >= $0.rssKB })
+        #expect(rows[1].threads == rows[0].threads, "carried forward between status reads")
+    }
 }
