@@ -30,6 +30,7 @@ let package = Package(
             pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        .target(name: "CThread"),
         .target(
             name: "CAllocator",
             linkerSettings: [.linkedLibrary("dl")]
@@ -39,6 +40,7 @@ let package = Package(
             dependencies: [
                 "CSndFile",
                 "CFFTW",
+                "CThread",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strict
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: [
                 "FeaturePipeline",
                 "CAllocator",
+                "CThread",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

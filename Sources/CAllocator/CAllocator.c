@@ -88,7 +88,6 @@ const char *lh_glibc_version(void) { return gnu_get_libc_version(); }
 
 #include <dirent.h>
 #include <unistd.h>
-#include <pthread.h>
 #include <string.h>
 
 long lh_count_fds(int dirfd) {
@@ -108,9 +107,3 @@ long lh_count_fds(int dirfd) {
     return count - 1; /* the directory descriptor itself */
 }
 
-void lh_set_thread_name(const char *name) {
-    char short_name[16];
-    strncpy(short_name, name, sizeof(short_name) - 1);
-    short_name[15] = '\0';
-    pthread_setname_np(pthread_self(), short_name);
-}

@@ -38,6 +38,4 @@ const char *lh_glibc_version(void);
 /// Counts the entries of an open /proc/self/fd directory descriptor without allocating (getdents64 into a stack buffer).
 /// Returns the count (minus "." and ".." and the directory descriptor itself), or -1 with errno set.
 long lh_count_fds(int dirfd);
-/// Names the calling thread (at most 15 bytes are kept).
-void lh_set_thread_name(const char *name);
 #endif

@@ -38,7 +38,7 @@ public enum BuiltInCorpus {
         }
     }
 
-    private static let generating = Mutex(())
+    private static let generating = Locked(())
 
     /// The cached corpus directory, generated on first use.
     public static func directory(

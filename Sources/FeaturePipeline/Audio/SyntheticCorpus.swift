@@ -49,7 +49,7 @@ public enum SyntheticCorpus {
             let extra = (0..<longTailCount(speakers: speakers, utterances: utterances)).map { (($0 % speakers), 900 + $0 + 1) }
             jobs = extra + jobs
         }
-        let failure = Mutex<CorpusError?>(nil)
+        let failure = Locked<CorpusError?>(nil)
         let work = jobs
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
             let (s, u) = work[index]

@@ -8,7 +8,7 @@ public final class Future<Value: Sendable>: Sendable {
         var callbacks: [@Sendable () -> Void] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let done = DispatchSemaphore(value: 0)
 
     init() {}
@@ -53,7 +53,7 @@ public final class CompletionQueue<Value: Sendable>: Sendable {
         var head = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let available = DispatchSemaphore(value: 0)
 
     /// An empty queue.

@@ -1,4 +1,5 @@
 import Foundation
+import CThread
 import Synchronization
 
 
@@ -48,7 +49,7 @@ public final class ThreadPool: @unchecked Sendable {
         for index in 0..<size {
             finished.enter()
             let thread = Thread { [self] in
-                Thread.current.name = String("\(name)-\(index)".prefix(15))
+                lh_name_current_thread("\(name)-\(index)")
                 self.workerLoop(index)
                 self.finished.leave()
             }

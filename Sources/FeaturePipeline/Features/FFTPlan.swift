@@ -12,7 +12,7 @@ struct FFTPlan: @unchecked Sendable {
     let size: Int
     private let plan: OpaquePointer
 
-    private static let cache = Mutex<[Int: FFTPlan]>([:])
+    private static let cache = Locked<[Int: FFTPlan]>([:])
     /// Touched only under `cache`'s lock, which also serialises FFTW's planner.
     nonisolated(unsafe) private static var wisdomImported = false
 

@@ -40,7 +40,7 @@ public struct MelFilterbank: Sendable {
         var sampleRate: Int, fftSize: Int, bands: Int
     }
 
-    private static let cache = Mutex<[Key: MelFilterbank]>([:])
+    private static let cache = Locked<[Key: MelFilterbank]>([:])
 
     /// Builds the bank: `dense(band, bin)` equals librosa's `mel(sr=sampleRate, n_fft=fftSize, n_mels=bands)`.
     public init(sampleRate: Int, fftSize: Int = 2048, bands: Int = 80) {

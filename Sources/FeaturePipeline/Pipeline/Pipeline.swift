@@ -34,7 +34,7 @@ public struct PipelineResult: Sendable {
 
 /// The kept per-file summaries of `manifest: keep`.
 public final class Manifest: Sendable {
-    let entries = Mutex<[[Float]]>([])
+    let entries = Locked<[[Float]]>([])
 
     /// Entries kept so far.
     public var count: Int { entries.withLock { $0.count } }
@@ -219,7 +219,7 @@ public final class Pipeline: Sendable {
 
 /// Writers replaced without `close()`: registered for the life of the process, as a native writer stays registered.
 enum AbandonedWriters {
-    private static let writers = Mutex<[TFRecordWriterBox]>([])
+    private static let writers = Locked<[TFRecordWriterBox]>([])
 
     static func keep(_ writer: TFRecordWriter) {
         writers.withLock { $0.append(TFRecordWriterBox(writer: writer)) }

@@ -5,7 +5,7 @@ import Synchronization
 final class WorkerSet: Sendable {
     let options: PipelineOptions
     let manifest: Manifest?
-    let skipped = Mutex<[String: Int]>([:])
+    let skipped = Locked<[String: Int]>([:])
     private let scratch: [WorkerScratch]
 
     init(options: PipelineOptions, manifest: Manifest?) {

@@ -1,4 +1,5 @@
 import Foundation
+import CThread
 public import Synchronization
 public import FeaturePipeline
 
@@ -62,7 +63,7 @@ public final class Sampler: Sendable {
     public func start() {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in
-            Thread.current.name = "lh-sampler"
+            lh_name_current_thread("lh-sampler")
             var next = Self.now()
             while running.load(ordering: .acquiring), !writeFailed.load(ordering: .relaxed) {
                 sampleOnce()
