@@ -19,24 +19,21 @@ final class AudioTestFiles {
 
     /// Writes interleaved `samples` (in [-1, 1]) with the given libsndfile format; returns the path.
     func write(_ name: String, samples: [Float], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
-        let path = path(name)
-        var info = SF_INFO()
-        info.samplerate = Int32(sampleRate)
-        info.channels = Int32(channels)
-        info.format = Int32(format)
-        guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw TestFileError(message: "sf_open(\(path)): \(String(cString: sf_strerror(nil)))")
+        try write(name, frames: samples.count / channels, channels: channels, sampleRate: sampleRate, format: format) { file in
+            samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t(samples.count / channels)) }
         }
-        defer { sf_close(file) }
-        let written = samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t(samples.count / channels)) }
-        guard written == samples.count / channels else {
-            throw TestFileError(message: "wrote \(written) of \(samples.count / channels) frames to \(path)")
-        }
-        return path
     }
 
     /// Writes interleaved 16-bit `samples` with the given libsndfile format (converted exactly by libsndfile).
     func write(_ name: String, shorts: [Int16], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
+        try write(name, frames: shorts.count / channels, channels: channels, sampleRate: sampleRate, format: format) { file in
+            shorts.withUnsafeBufferPointer { sf_writef_short(file, $0.baseAddress, sf_count_t(shorts.count / channels)) }
+        }
+    }
+
+    /// Opens `name` for writing with libsndfile, lets `body` write `frames` frames, and checks they were all written.
+    private func write(_ name: String, frames: Int, channels: Int, sampleRate: Int, format: Int,
+                       _ body: (OpaquePointer) -> sf_count_t) throws -> String {
         let path = path(name)
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
@@ -46,9 +43,9 @@ final class AudioTestFiles {
             throw TestFileError(message: "sf_open(\(path)): \(String(cString: sf_strerror(nil)))")
         }
         defer { sf_close(file) }
-        let written = shorts.withUnsafeBufferPointer { sf_writef_short(file, $0.baseAddress, sf_count_t(shorts.count / channels)) }
-        guard written == shorts.count / channels else {
-            throw TestFileError(message: "wrote \(written) of \(shorts.count / channels) frames to \(path)")
+        let written = body(file)
+        guard written == frames else {
+            throw TestFileError(message: "wrote \(written) of \(frames) frames to \(path)")
         }
         return path
     }
