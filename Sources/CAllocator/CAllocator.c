@@ -6,6 +6,8 @@
 #include <malloc.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
 
@@ -28,6 +30,16 @@ lh_mallinfo lh_glibc_mallinfo(void) {
 }
 
 int lh_glibc_trim(size_t pad) { return malloc_trim(pad); }
+
+char *lh_glibc_malloc_info(size_t *length) {
+    char *text = NULL;
+    FILE *stream = open_memstream(&text, length);
+    if (stream == NULL) return NULL;
+    int failed = malloc_info(0, stream);
+    fclose(stream);
+    if (failed != 0) { free(text); return NULL; }
+    return text;
+}
 
 int lh_jemalloc_loaded(void) { return lookup_mallctl() != NULL; }
 

@@ -17,6 +17,8 @@ typedef struct {
 lh_mallinfo lh_glibc_mallinfo(void);
 /// malloc_trim(pad): returns 1 when memory was given back.
 int lh_glibc_trim(size_t pad);
+/// malloc_info(0, ...) as a NUL-terminated XML text the caller frees, or NULL; locks every arena, call once.
+char *lh_glibc_malloc_info(size_t *length);
 
 /// 1 when a `mallctl` symbol (jemalloc) is present in the process.
 int lh_jemalloc_loaded(void);

@@ -63,15 +63,21 @@ public final class AudioFile {
     }
 
     /// Decodes every frame into `buffer`, using `scratch` for 16-bit PCM; both reused across files.
-    public func readMono(into buffer: inout [Float], scratch: inout [Int16]) throws(AudioError) -> Int {
+    ///
+    /// 16-bit PCM is read `chunkFrames` at a time; `wholeFile` reads it in one call into a scratch that holds
+    /// every frame, as `soundfile.read(path, dtype="int16")` does before a NumPy pipeline converts it.
+    public func readMono(into buffer: inout [Float], scratch: inout [Int16], wholeFile: Bool = false) throws(AudioError) -> Int {
         let total = frames
         buffer.setCount(total)
         let done: Int
         if isPCM16 {
-            let needed = min(total, Self.chunkFrames) * channels
+            let chunk = wholeFile ? max(total, 1) : Self.chunkFrames
+            let needed = min(total, chunk) * channels
             if scratch.count < needed { scratch.setCount(needed) }
             done = buffer.withUnsafeMutableBufferPointer { out in
-                scratch.withUnsafeMutableBufferPointer { s in readShorts(into: out.baseAddress!, scratch: s.baseAddress!) }
+                scratch.withUnsafeMutableBufferPointer { s in
+                    readShorts(into: out.baseAddress!, scratch: s.baseAddress!, chunkFrames: chunk)
+                }
             }
         } else {
             done = buffer.withUnsafeMutableBufferPointer { out in readFloats(into: out.baseAddress!) }
@@ -93,12 +99,12 @@ public final class AudioFile {
         return buffer
     }
 
-    private func readShorts(into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Int16>) -> Int {
+    private func readShorts(into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Int16>, chunkFrames: Int) -> Int {
         let channels = self.channels
         let scale = 1 / (32768 * Float(channels))
         var done = 0
         while done < frames {
-            let want = min(Self.chunkFrames, frames - done)
+            let want = min(chunkFrames, frames - done)
             let got = Int(sf_readf_short(handle, scratch, sf_count_t(want)))
             if got <= 0 { break }
             let dst = out + done

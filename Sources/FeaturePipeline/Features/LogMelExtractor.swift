@@ -65,8 +65,27 @@ public final class LogMelExtractor {
         samples.withUnsafeBufferPointer { compute($0, sampleRate: sampleRate, into: &out) }
     }
 
+    /// Floats per row of a staged power spectrogram: the 1025 bins, rounded up to a multiple of 8.
+    public static let spectrogramStride = (fftSize / 2 + 1 + 7) / 8 * 8
+    /// Zeros after the last row of a staged spectrogram, so 8-wide band reads stay inside it.
+    static let spectrogramPadding = 16
+
     /// Computes the log-mel frames of `samples` into `out` (row-major frames x 80), reusing its storage.
     public func compute(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, into out: inout [Float]) -> Int {
+        var unused: [Float] = []
+        return compute(samples, sampleRate: sampleRate, staged: false, spectrogram: &unused, into: &out)
+    }
+
+    /// Computes the same log-mel frames in two sweeps, as a NumPy pipeline does: the power spectrum of every
+    /// frame into `spectrogram` (rows of `spectrogramStride` floats, resized to fit), then the mel bands.
+    /// The values are bit-identical to `compute`'s; the difference is the memory it takes per file.
+    public func computeStaged(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, spectrogram: inout [Float],
+                              into out: inout [Float]) -> Int {
+        compute(samples, sampleRate: sampleRate, staged: true, spectrogram: &spectrogram, into: &out)
+    }
+
+    private func compute(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, staged: Bool,
+                         spectrogram: inout [Float], into out: inout [Float]) -> Int {
         precondition(sampleRate > 0, "sample rate must be positive")
         let config = configuration(for: sampleRate)
         let frames = Self.frameCount(samples: samples.count, sampleRate: sampleRate)
@@ -83,11 +102,32 @@ public final class LogMelExtractor {
                                 let bankView = BankView(
                                     weights: weights.baseAddress!, start: start.baseAddress!,
                                     offset: offset.baseAddress!, length: length.baseAddress!)
-                                for t in 0..<frames {
-                                    frame(t, samples, config, window.baseAddress!)
-                                    fft.execute()
-                                    powerSpectrum()
-                                    melLog(bankView, into: outBuffer.baseAddress! + t * bands)
+                                if staged {
+                                    let bins = Self.fftSize / 2 + 1
+                                    spectrogram.setCount(frames * Self.spectrogramStride + Self.spectrogramPadding)
+                                    spectrogram.withUnsafeMutableBufferPointer { all in
+                                        let base = all.baseAddress!
+                                        for t in 0..<frames {
+                                            frame(t, samples, config, window.baseAddress!)
+                                            fft.execute()
+                                            let row = base + t * Self.spectrogramStride
+                                            powerSpectrum(into: row)
+                                            (row + bins).update(repeating: 0, count: Self.spectrogramStride - bins)
+                                        }
+                                        // Band reads past a row's last bin meet zero weights; the tail padding keeps them inside.
+                                        (base + frames * Self.spectrogramStride).update(repeating: 0, count: Self.spectrogramPadding)
+                                        for t in 0..<frames {
+                                            melLog(bankView, power: base + t * Self.spectrogramStride,
+                                                   into: outBuffer.baseAddress! + t * bands)
+                                        }
+                                    }
+                                } else {
+                                    for t in 0..<frames {
+                                        frame(t, samples, config, window.baseAddress!)
+                                        fft.execute()
+                                        powerSpectrum(into: power.baseAddress!)
+                                        melLog(bankView, power: power.baseAddress!, into: outBuffer.baseAddress! + t * bands)
+                                    }
                                 }
                             }
                         }
@@ -153,10 +193,9 @@ public final class LogMelExtractor {
 
     /// |X|^2 of every bin, from FFTW's interleaved output.
     @inline(__always)
-    private func powerSpectrum() {
+    private func powerSpectrum(into dst: UnsafeMutablePointer<Float>) {
         let bins = Self.fftSize / 2 + 1
         let src = UnsafePointer(fft.output.baseAddress!)
-        let dst = power.baseAddress!
         var k = 0
         while k + 8 <= bins {
             let v = UnsafeRawPointer(src + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
@@ -173,9 +212,9 @@ public final class LogMelExtractor {
 
     /// Sparse mel bands, floor and natural log, into one output row.
     @inline(__always)
-    private func melLog(_ bank: BankView, into row: UnsafeMutablePointer<Float>) {
+    private func melLog(_ bank: BankView, power: UnsafeMutablePointer<Float>, into row: UnsafeMutablePointer<Float>) {
         let bands = Self.melBands
-        let p = UnsafePointer(power.baseAddress!)
+        let p = UnsafePointer(power)
         for b in 0..<bands {
             let w = bank.weights + bank.offset[b]
             let x = p + bank.start[b]

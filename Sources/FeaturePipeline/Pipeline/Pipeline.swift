@@ -30,6 +30,9 @@ public struct PipelineResult: Sendable {
     public var seconds = 0.0
     /// The per-file summaries of `manifest: keep`, handed to the caller so it decides when they are freed.
     public var manifest: Manifest?
+    /// The workers' buffers (per-thread scratch under `buffers: reused`), handed over for the same reason: a
+    /// service keeps its pool's scratch between jobs, so a harness settles with it alive and then drops it.
+    public var workers: WorkerSet?
 }
 
 /// The kept per-file summaries of `manifest: keep`.
@@ -76,6 +79,7 @@ public final class Pipeline: Sendable {
 
         var result = PipelineResult()
         result.manifest = manifest
+        result.workers = work
         for pass in 1...options.passes {
             if hooks.shouldStop?() == true { break }
             counters.pass.store(pass, ordering: .relaxed)

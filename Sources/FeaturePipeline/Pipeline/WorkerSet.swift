@@ -2,7 +2,7 @@ import Synchronization
 
 /// What each worker thread needs to turn a file into examples: per-thread scratch for `buffers: reused`,
 /// fresh buffers for every file for `buffers: per-file`.
-final class WorkerSet: Sendable {
+public final class WorkerSet: Sendable {
     let options: PipelineOptions
     let manifest: Manifest?
     let skipped = Locked<[String: Int]>([:])
@@ -19,7 +19,7 @@ final class WorkerSet: Sendable {
         do {
             switch options.buffers {
             case .reused: return try scratch[worker].process(entry, manifest: manifest)
-            case .perFile: return try WorkerScratch().process(entry, manifest: manifest)
+            case .perFile: return try WorkerScratch(perFile: true).process(entry, manifest: manifest)
             }
         } catch {
             let reason = SkipReason.describe(error)
@@ -44,16 +44,30 @@ enum SkipReason: Error {
 }
 
 /// One worker's buffers; used by one thread at a time (its worker, or a single file's task).
+///
+/// `perFile` scratch lives for one file and allocates what a NumPy pipeline does for it: the whole file's
+/// 16-bit samples, their float conversion, the full power spectrogram, the log-mel and the records.
+/// Reused scratch decodes in chunks and takes the power spectrum frame by frame, so it only ever grows.
 final class WorkerScratch: @unchecked Sendable {
+    private let perFile: Bool
+    private var decoded: [Int16] = []
     private var samples: [Float] = []
+    private var spectrogram: [Float] = []
     private var logMel: [Float] = []
     private let extractor = LogMelExtractor()
 
+    init(perFile: Bool = false) {
+        self.perFile = perFile
+    }
+
     func process(_ entry: CorpusEntry, manifest: Manifest?) throws -> FileResult {
         let file = try AudioFile(path: entry.path)
-        let count = try file.readMono(into: &samples)
+        let count = try file.readMono(into: &samples, scratch: &decoded, wholeFile: perFile)
         let frames = samples.withUnsafeBufferPointer { all in
-            extractor.compute(UnsafeBufferPointer(rebasing: all[0..<count]), sampleRate: file.sampleRate, into: &logMel)
+            let signal = UnsafeBufferPointer(rebasing: all[0..<count])
+            return perFile
+                ? extractor.computeStaged(signal, sampleRate: file.sampleRate, spectrogram: &spectrogram, into: &logMel)
+                : extractor.compute(signal, sampleRate: file.sampleRate, into: &logMel)
         }
         let bins = LogMelExtractor.melBands
         let segments = Segmenter.segments(frames: frames)

@@ -29,13 +29,16 @@ import Foundation
 ///    interval over the second half of the work within ±tolerance: `STABLE`, unless the anonymous RSS after the settle
 ///    is at least 3× the live heap and 50 MB above it while the live heap is flat: then `RETENTION`,
 ///    cause `allocator-retention` (memory kept by the allocator, not the program).
-/// 7. Noisy but bounded — at least two floors and the floor slope within the per-pass tolerance: `STABLE` (a working
-///    set of large files that come and go), or `RETENTION`, cause `allocator-retention`, under the allocator rule of 6.
+/// 7. Noisy but bounded — at least two floors that do not keep rising (rule 3 did not apply: the floor slope is within
+///    the per-pass tolerance, or the floors stepped up once and the last is not above the one before): `STABLE` (a
+///    working set of large files that come and go), or `RETENTION`, cause `allocator-retention`, under the allocator
+///    rule of 6.
 /// 8. Otherwise `INCONCLUSIVE`: too noisy (the interval straddles the tolerance) or the two estimators disagree.
 ///
 /// Cause, for LEAK, RETENTION and FAILED-with-growth (growth g: the whole-work RSS trend for a floor leak, else the
 /// within-pass slope), first that applies: `descriptors` (fds rose by ≥ 4, fds slope > 0.5 per 1000 files, still ≥ 4 up after the settle);
-/// `live-heap` (live-heap slope ≥ g/2); `native-buffers` (live heap flat or unknown, and open_writers rose by ≥ 2
+/// `live-heap` (live-heap slope ≥ g/2, unless its interval reaches zero while the anonymous RSS after the settle is
+/// far above the live heap, the allocator test of rule 6); `native-buffers` (live heap flat or unknown, and open_writers rose by ≥ 2
 /// or the RssFile slope ≥ g/4); `allocator-retention` (live heap flat: RSS minus live heap carries the growth, or
 /// stays far above it after the settle); without heap statistics, `live-heap` as "unknown heap", said in the reason.
 /// heap_held is never used for the cause: after malloc_trim it stays high while the pages are back with the kernel.
@@ -50,6 +53,12 @@ public enum Analyzer {
     public static let allocatorRatio = 3.0
     /// ...and at least this many MB above it: the allocator keeps memory the program freed.
     public static let allocatorGapMB = 50.0
+    /// Whether an anonymous RSS of `anonMB` after the settle is memory the allocator keeps beyond a live heap of
+    /// `liveMB`: at least `allocatorRatio` times it and `allocatorGapMB` above it.
+    public static func allocatorKeeps(anonMB: Double, liveMB: Double) -> Bool {
+        anonMB >= allocatorRatio * liveMB && anonMB - liveMB >= allocatorGapMB
+    }
+
     /// Descriptors must rise by at least this many over the work to be the cause.
     public static let fdsRise = 4
 
@@ -270,7 +279,7 @@ private struct Measurements {
     var allocatorHold: Bool {
         guard let anon = anonAfterSettle, let live = liveAfterSettle else { return false }
         let liveFlat = (liveSlope?.estimate ?? 0) <= tolerance
-        return liveFlat && anon >= Analyzer.allocatorRatio * live && anon - live >= Analyzer.allocatorGapMB
+        return liveFlat && Analyzer.allocatorKeeps(anonMB: anon, liveMB: live)
     }
 
     var floorsText: String {
@@ -346,13 +355,15 @@ private struct Measurements {
             let how = slope.isWithin(tolerance) ? "within ±\(tol)" : "a step, then flat: second half \(tailSlope.map { Analyzer.describe($0) } ?? "")"
             return (.stable, .none, "\(slopeText)\(floorsText): \(how)")
         }
-        if floors.count >= 2, let fs = floorSlope, let ft = floorTolerance, fs <= ft {
-            // Neither growing nor flat within passes, but nothing accumulates from pass to pass: a noisy working set.
+        if floors.count >= 2, let fs = floorSlope, let ft = floorTolerance {
+            // Neither growing nor flat within passes, but the floors do not keep rising (rule 3 did not apply): a noisy
+            // working set, which may have stepped up once (the first long file) and then held.
+            let how = fs <= ft ? "does not accumulate across passes" : "stepped up once, then held (the last floor is not above the one before)"
             if allocatorHold, let anon = anonAfterSettle, let live = liveAfterSettle {
-                return (.retention, .allocatorRetention, "\(slopeText)\(floorsText): a noisy working set, but \(Analyzer.plain(anon)) MB "
+                return (.retention, .allocatorRetention, "\(slopeText)\(floorsText): a noisy working set that \(how), but \(Analyzer.plain(anon)) MB "
                     + "anonymous RSS after settle against \(Analyzer.plain(live)) MB live heap: memory kept by the allocator, not the program")
             }
-            return (.stable, .none, "\(slopeText)\(floorsText): a noisy working set (large files come and go) that does not accumulate across passes")
+            return (.stable, .none, "\(slopeText)\(floorsText): a noisy working set (large files come and go) that \(how)")
         }
         if let r = rssRobust, (r > tolerance) != (slope.low > tolerance) || (r < -tolerance) != (slope.high < -tolerance) {
             return (.inconclusive, .none, "\(slopeText)\(floorsText): least squares and the robust slope disagree about ±\(tol)")
@@ -378,7 +389,9 @@ private struct Measurements {
             if native { return (.nativeBuffers, "cause native-buffers: \(nativeText), no heap statistics") }
             return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)")
         }
-        if live.estimate > 0, live.estimate >= g / 2 {
+        // A live-heap slope whose interval reaches zero does not outweigh an allocator that holds far more than
+        // the live heap after the settle (a noisy heap of large files, read at 5 Hz under glibc).
+        if live.estimate > 0, live.estimate >= g / 2, !(allocatorHold && live.low <= 0) {
             return (.liveHeap, "cause live-heap: live heap \(Analyzer.describe(live))")
         }
         if native {

@@ -66,7 +66,7 @@ final class RunLog: Sendable {
 
     init(path: String) {
         self.path = path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
     }
 
     func line(_ text: String) {

@@ -20,6 +20,8 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var jemallocMapped: Bool?
     /// Set when the child stopped on an error it caught (e.g. ENOSPC).
     public var failure: String?
+    /// Where glibc's free memory sat at the end of the settle; nil under jemalloc.
+    public var glibcHeap: GlibcHeapLayout?
 
     public init() {}
 }

@@ -65,6 +65,7 @@ public enum VariantChild {
         }
 
         var manifest: Manifest?
+        var workers: WorkerSet?
         do {
             let pipeline = Pipeline(options: config.pipeline, outputDirectory: spec.workDirectory, counters: counters,
                                     hooks: hooks, keepShards: false)
@@ -75,6 +76,7 @@ public enum VariantChild {
             report.segments = result.segments
             report.shards = result.shards
             manifest = result.manifest
+            workers = result.workers
         } catch {
             report.files = counters.filesDone.load(ordering: .relaxed)
             report.shards = counters.shards.load(ordering: .relaxed)
@@ -82,10 +84,15 @@ public enum VariantChild {
         }
         report.passEndMs = passEnds.withLock { $0 }
         report.settleStartMs = sampler.elapsedMs()
-        // Settle: nothing of the pipeline's remains but abandoned writers and the manifest, which is read at the end.
+        // Settle: nothing of the pipeline's remains but abandoned writers, the manifest (read at the end) and the
+        // workers' scratch, which a service keeps for its next job.
         if config.settleSeconds > 0 { Thread.sleep(forTimeInterval: config.settleSeconds) }
+        // Where glibc's free memory sits now, with the settle's RSS: at the arenas' tops or in holes.
+        report.glibcHeap = GlibcHeapLayout.read()
         _ = manifest?.count
         manifest = nil
+        withExtendedLifetime(workers) {}
+        workers = nil
         sampler.stop()
         try? FileManager.default.removeItem(atPath: spec.workDirectory)
         write(report, to: spec.resultPath)

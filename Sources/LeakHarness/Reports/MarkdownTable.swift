@@ -28,6 +28,21 @@ public enum MarkdownTable {
         }
         return render(header: header, rows: rows)
     }
+
+    /// What each variant held after the settle, against its live heap; nil when no variant has settle samples.
+    public static func afterSettle(_ summary: RunSummary) -> String? {
+        let settled = summary.variants.filter { $0.rssAfterSettleMB != nil }
+        guard !settled.isEmpty else { return nil }
+        let mb = { (bytes: Int?) in bytes.map { ReportFormat.fixed(Double($0) / 1_048_576, 1) } ?? "–" }
+        let header = ["variant", "allocator", "RSS MB", "anonymous RSS MB", "live heap MB", "glibc free at arena tops MB",
+                      "glibc free in holes MB", "glibc arenas"]
+        let rows = settled.map { v -> [String] in
+            ["`\(v.name)`", v.allocator, ReportFormat.optional(v.rssAfterSettleMB), ReportFormat.optional(v.rssAnonAfterSettleMB),
+             ReportFormat.optional(v.heapLiveAfterSettleMB), mb(v.glibcHeap?.freeTopBytes), mb(v.glibcHeap?.freeHoleBytes),
+             v.glibcHeap.map { "\($0.arenas)" } ?? "–"]
+        }
+        return render(header: header, rows: rows)
+    }
 }
 
 /// Fixed number formatting shared by the report files, so equal inputs give equal bytes.

@@ -44,6 +44,13 @@ public enum ReportMarkdown {
         md.append(MarkdownTable.verdicts(summary))
         md.append("Slopes are within passes (one intercept per pass), least squares with a 95% interval; floors are the minimum RSS after each pass's release. See reports/README.md for the rules.")
         md.append("")
+        if let settle = MarkdownTable.afterSettle(summary) {
+            md.append("## After the settle")
+            md.append("")
+            md.append(settle)
+            md.append("Medians over the settle's last second, everything the program released by then. Anonymous RSS is where the heap lives (the rest is the binary and its libraries); glibc's free memory is read once with `malloc_info` at the end of the settle: at the arenas' tops or in holes between live blocks.")
+            md.append("")
+        }
         md.append("## Variants")
         for v in summary.variants {
             md.append("")
@@ -69,7 +76,7 @@ public enum ReportMarkdown {
             md.append("")
             md.append("![\(v.name): RSS and live heap against files processed](charts/\(linkPath(RunReporter.fileName(v.name))).svg)")
             md.append("")
-            md.append(advice(v))
+            md.append(advice(v, among: summary.variants))
         }
         return md.joined(separator: "\n") + "\n"
     }
@@ -81,8 +88,9 @@ public enum ReportMarkdown {
         return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
     }
 
-    /// Two sentences on what to look at in the chart, from the verdict and the cause.
-    static func advice(_ v: VariantSummary) -> String {
+    /// What to look at in the chart, from the verdict and the cause; for allocator retention, the mechanism
+    /// measured and the allocator settings that did not keep the memory in the same run.
+    static func advice(_ v: VariantSummary, among all: [VariantSummary] = []) -> String {
         switch (v.verdict, v.cause) {
         case (.stable, _):
             return "RSS stays level across the passes and the floors do not move. Nothing to chase here; use it as the reference for the variants that grow."
@@ -93,7 +101,8 @@ public enum ReportMarkdown {
         case (_, .liveHeap):
             return "The live heap (orange) rises with RSS (blue): the program itself still references the memory. Look for collections that keep results, futures or per-file records past their use."
         case (_, .allocatorRetention):
-            return "RSS (blue) stands far above the live heap (orange), which stays flat: the program freed the memory, the allocator kept it. Compare the allocator variants (arena cap, jemalloc, fixed mmap threshold) rather than the code."
+            return ["RSS (blue) stands far above the live heap (orange), which stays flat: the program freed the memory, the allocator kept it.",
+                    mechanism(v.glibcHeap), cures(of: v, among: all)].compactMap { $0 }.joined(separator: " ")
         case (_, .nativeBuffers):
             return "RSS rises while the heap the allocator reports stays flat, with open writers or file-backed pages rising: native buffers outside the heap. Look for native handles that are replaced without being closed."
         case (_, .none):
@@ -101,5 +110,43 @@ public enum ReportMarkdown {
                 ? "The child stopped before the end; the chart shows memory up to the failure. Check the failure first, then whether memory was rising toward it."
                 : "RSS rises within a pass; see the floors after each pass end for whether it is given back."
         }
+    }
+    /// Which of glibc's two ways of keeping freed memory the end-of-settle snapshot shows.
+    static func mechanism(_ heap: GlibcHeapLayout?) -> String? {
+        guard let heap else { return nil }
+        let mb = { (bytes: Int) in ReportFormat.fixed(Double(bytes) / 1_048_576, 1) }
+        let held = "At the end of the settle glibc held \(mb(heap.freeTopBytes)) MB free at the tops of its \(heap.arenas) arenas "
+            + "and \(mb(heap.freeHoleBytes)) MB in holes between live blocks"
+        if heap.freeTopBytes >= heap.freeHoleBytes {
+            return held + ": the arenas' free tops. A freed large buffer raised glibc's mmap threshold (up to 32 MiB, and the "
+                + "trim threshold to twice that), so later buffers come from the arenas and what they free stays at each "
+                + "arena's top; `malloc_trim(0)` shrinks only the main arena's top."
+        }
+        return held + ": fragmentation, freed buffers pinned between blocks still alive. `malloc_trim(0)` gives the pages "
+            + "of such holes back; free tops of worker arenas it does not."
+    }
+
+    /// The variants of the same run that differ from `v` only in the allocator, and whether each kept the memory
+    /// (its anonymous RSS after the settle far above its live heap, the test of the verdict rules).
+    static func cures(of v: VariantSummary, among all: [VariantSummary]) -> String {
+        let ignored: Set = ["allocator", "settle"]
+        let same = { (a: VariantSummary) in a.knobs.filter { !ignored.contains($0.key) } == v.knobs.filter { !ignored.contains($0.key) } }
+        let others = all.filter { $0.name != v.name && same($0) && $0.exit.failure == nil }
+        guard !others.isEmpty else {
+            return "Compare the allocator variants (arena cap, jemalloc, fixed mmap threshold) rather than the code."
+        }
+        let settled = { (a: VariantSummary) in
+            "`\(a.name)` (\(a.rssAfterSettleMB.map { ReportFormat.fixed($0, 1) } ?? "?") MB after settle)"
+        }
+        let keeps = { (a: VariantSummary) -> Bool in
+            guard let anon = a.rssAnonAfterSettleMB, let live = a.heapLiveAfterSettleMB else { return a.cause == .allocatorRetention }
+            return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live)
+        }
+        let cured = others.filter { !keeps($0) }
+        let kept = others.filter(keeps)
+        var parts: [String] = []
+        if !cured.isEmpty { parts.append("In this run \(cured.map(settled).joined(separator: ", ")) did not keep it") }
+        if !kept.isEmpty { parts.append("\(cured.isEmpty ? "In this run " : "")\(kept.map(settled).joined(separator: ", ")) kept it too") }
+        return parts.joined(separator: "; ") + ": change the allocator's settings, not the code."
     }
 }

@@ -45,8 +45,12 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var rssPeakMB: Double?
     /// RSS at the end of the settle phase, MB.
     public var rssAfterSettleMB: Double?
+    /// Anonymous RSS (where the heap lives) at the end of the settle phase, MB.
+    public var rssAnonAfterSettleMB: Double?
     /// Live heap at the end of the settle phase, MB.
     public var heapLiveAfterSettleMB: Double?
+    /// Where glibc's free memory sat at the end of the settle (`malloc_info`); absent under jemalloc.
+    public var glibcHeap: GlibcHeapLayout?
     /// Descriptors open after the warm-up.
     public var fdsStart: Int?
     /// Descriptors open when the work ended.
@@ -90,6 +94,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         case rssPeakMB = "rss_peak_mb"
         case rssAfterSettleMB = "rss_after_settle_mb"
         case heapLiveAfterSettleMB = "heap_live_after_settle_mb"
+        case rssAnonAfterSettleMB = "rss_anon_after_settle_mb"
+        case glibcHeap = "glibc_heap"
         case fdsStart = "fds_start"
         case fdsEnd = "fds_end"
         case slopeMBPer1000Files = "slope_mb_per_1000_files"
@@ -120,6 +126,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         rssPeakMB = analysis.rssPeakMB.map(r3)
         rssAfterSettleMB = analysis.rssAfterSettleMB.map(r3)
         heapLiveAfterSettleMB = analysis.heapLiveAfterSettleMB.map(r3)
+        rssAnonAfterSettleMB = analysis.rssAnonAfterSettleMB.map(r3)
+        glibcHeap = outcome.report?.glibcHeap
         fdsStart = analysis.fdsStart
         fdsEnd = analysis.fdsEnd
         exit = Exit(status: outcome.exitStatus, signal: outcome.signal, failure: outcome.failure ?? outcome.report?.failure)
