@@ -67,6 +67,27 @@ struct LogMelExtractorTests {
         #expect(out == first)
     }
 
+    @Test("the staged spectrogram gives the same bits", arguments: ["speech", "tone440"], [48000, 16000])
+    func stagedSpectrogramIsBitIdentical(signal: String, rate: Int) throws {
+        let samples = try Self.floats(Self.fixturesURL().appendingPathComponent("\(signal)-\(rate).input.f32"))
+        let extractor = LogMelExtractor()
+        var direct: [Float] = [], staged: [Float] = [], spectrogram: [Float] = []
+        let frames = extractor.compute(samples, sampleRate: rate, into: &direct)
+        let stagedFrames = samples.withUnsafeBufferPointer {
+            extractor.computeStaged($0, sampleRate: rate, spectrogram: &spectrogram, into: &staged)
+        }
+        #expect(stagedFrames == frames)
+        #expect(staged.map(\.bitPattern) == direct.map(\.bitPattern))
+        // The whole power spectrogram was materialised: one padded row per frame.
+        #expect(spectrogram.count >= frames * LogMelExtractor.spectrogramStride)
+        // Reused with stale rows from a longer input, the result is still the same.
+        let half = Array(samples.prefix(samples.count / 2))
+        var shortDirect: [Float] = [], shortStaged: [Float] = []
+        _ = extractor.compute(half, sampleRate: rate, into: &shortDirect)
+        _ = half.withUnsafeBufferPointer { extractor.computeStaged($0, sampleRate: rate, spectrogram: &spectrogram, into: &shortStaged) }
+        #expect(shortStaged.map(\.bitPattern) == shortDirect.map(\.bitPattern))
+    }
+
     @Test func frameCountFollowsCenteredFraming() {
         #expect(LogMelExtractor.frameCount(samples: 192_000, sampleRate: 48000) == 401)
         #expect(LogMelExtractor.frameCount(samples: 479, sampleRate: 48000) == 1)

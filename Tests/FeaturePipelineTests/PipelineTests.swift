@@ -33,6 +33,30 @@ struct PipelineTests {
         return (seen.load(ordering: .relaxed), result)
     }
 
+    @Test func perFileBuffersWriteTheSameShardsAsReusedScratch() throws {
+        let directory = try corpus()
+        func shards(_ buffers: BuffersMode) throws -> (bytes: [Data], result: PipelineResult) {
+            var options = PipelineOptions()
+            options.corpus = .directory(directory)
+            options.files = 12
+            options.passes = 1
+            options.workers = 1  // one worker: files complete in order, so shard contents can be compared
+            options.shardSize = 4
+            options.buffers = buffers
+            let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let result = try Pipeline(options: options, outputDirectory: out).run()
+            let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+            return (try names.map { try Data(contentsOf: URL(fileURLWithPath: "\(out)/\($0)")) }, result)
+        }
+        let reused = try shards(.reused)
+        let perFile = try shards(.perFile)
+        #expect(reused.bytes.count == 3)
+        #expect(perFile.bytes == reused.bytes)
+        // The workers' buffers outlive the run, for the caller to drop (a service keeps its pool's scratch).
+        #expect(reused.result.workers != nil)
+    }
+
     @Test func keptFuturesHoldEveryConsumedFileUntilThePassEnds() throws {
         let kept = try retainedAtPassEnd { $0.futures = .keep; $0.consume = .none; $0.submit = .all }
         let released = try retainedAtPassEnd { $0.futures = .release; $0.consume = .none; $0.submit = .all }

@@ -275,11 +275,15 @@ private struct Measurements {
         return s.isWithin(tolerance) || (tailSlope?.isWithin(tolerance) ?? false)
     }
 
-    /// The allocator keeps far more than the program holds, after everything was released.
-    var allocatorHold: Bool {
+    /// The anonymous RSS after the settle is far above the live heap then.
+    var keptAfterSettle: Bool {
         guard let anon = anonAfterSettle, let live = liveAfterSettle else { return false }
-        let liveFlat = (liveSlope?.estimate ?? 0) <= tolerance
-        return liveFlat && Analyzer.allocatorKeeps(anonMB: anon, liveMB: live)
+        return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live)
+    }
+
+    /// The allocator keeps far more than the program holds, after everything was released, with a flat live heap.
+    var allocatorHold: Bool {
+        (liveSlope?.estimate ?? 0) <= tolerance && keptAfterSettle
     }
 
     var floorsText: String {
@@ -391,14 +395,14 @@ private struct Measurements {
         }
         // A live-heap slope whose interval reaches zero does not outweigh an allocator that holds far more than
         // the live heap after the settle (a noisy heap of large files, read at 5 Hz under glibc).
-        if live.estimate > 0, live.estimate >= g / 2, !(allocatorHold && live.low <= 0) {
+        if live.estimate > 0, live.estimate >= g / 2, !(keptAfterSettle && live.low <= 0) {
             return (.liveHeap, "cause live-heap: live heap \(Analyzer.describe(live))")
         }
         if native {
             return (.nativeBuffers, "cause native-buffers: live heap flat (\(Analyzer.signed(live.estimate)) MB/1000 files), \(nativeText)")
         }
         let gap = (overall ? gapTrend : gapSlope)?.estimate ?? 0
-        let held = allocatorHold ? ", \(Analyzer.plain(anonAfterSettle ?? 0)) MB anonymous RSS after settle against \(Analyzer.plain(liveAfterSettle ?? 0)) MB live" : ""
+        let held = keptAfterSettle ? ", \(Analyzer.plain(anonAfterSettle ?? 0)) MB anonymous RSS after settle against \(Analyzer.plain(liveAfterSettle ?? 0)) MB live" : ""
         return (.allocatorRetention, "cause allocator-retention: live heap flat (\(Analyzer.signed(live.estimate)) MB/1000 files), RSS minus live heap \(Analyzer.signed(gap)) MB/1000 files\(held)")
     }
 }
