@@ -31,6 +31,7 @@ let package = Package(
             providers: [.apt(["libfftw3-dev"])]
         ),
         .target(name: "CThread"),
+        .target(name: "CChecksum"),
         .target(
             name: "CAllocator",
             linkerSettings: [.linkedLibrary("dl")]
@@ -41,6 +42,7 @@ let package = Package(
                 "CSndFile",
                 "CFFTW",
                 "CThread",
+                "CChecksum",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strict

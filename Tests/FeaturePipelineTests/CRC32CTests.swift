@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FeaturePipeline
 
@@ -28,6 +29,29 @@ struct CRC32CTests {
                 #expect(CRC32C.checksum(slice) == referenceCRC32C(slice), "start \(start) length \(length)")
             }
         }
+    }
+
+    @Test func tablesMatchBitwiseForEveryLengthAndAlignment() {
+        // checksum() takes the crc32 instruction where the CPU has it; the tables serve the others.
+        let data = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 5) }
+        for start in 0..<9 {
+            for length in stride(from: 0, through: data.count - start, by: 5) {
+                let slice = Array(data[start..<start + length])
+                let table = slice.withUnsafeBytes { CRC32C.tableChecksum($0) }
+                #expect(table == referenceCRC32C(slice), "start \(start) length \(length)")
+                #expect(CRC32C.checksum(slice) == table, "start \(start) length \(length)")
+            }
+        }
+    }
+
+    @Test func hardwareIsUsedWhereTheCPUHasIt() throws {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ")) } ?? []
+        #if arch(x86_64)
+        #expect(CRC32C.hardware == flags.contains("sse4_2"))
+        #else
+        #expect(!CRC32C.hardware)
+        #endif
     }
 
     @Test func continuingEqualsWhole() {

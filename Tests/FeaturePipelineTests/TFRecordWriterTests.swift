@@ -29,6 +29,24 @@ struct TFRecordWriterTests {
         #expect(try reader.next() == nil)
     }
 
+    @Test func recordsChecksummedElsewhereWriteTheSameBytes() throws {
+        let plain = TemporaryFile(), checked = TemporaryFile()
+        defer { plain.cleanup(); checked.cleanup() }
+        let records = Self.variedRecords()
+        let a = try TFRecordWriter(path: plain.path, bufferCapacity: 4096)
+        let b = try TFRecordWriter(path: checked.path, bufferCapacity: 4096)
+        for record in records {
+            try a.write(record)
+            let made = ChecksummedRecord(record)
+            #expect(made.maskedChecksum == record.withUnsafeBytes { CRC32C.maskedChecksum($0) })
+            try b.write(made)
+        }
+        try a.close()
+        try b.close()
+        #expect(try checked.bytes() == plain.bytes())
+        #expect(b.bytesWritten == a.bytesWritten && b.recordsWritten == a.recordsWritten)
+    }
+
     @Test func bytesWrittenCountsBufferedBytesBeforeFlush() throws {
         let file = TemporaryFile()
         defer { file.cleanup() }

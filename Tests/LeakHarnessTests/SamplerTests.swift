@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import LeakHarness
 import FeaturePipeline
+import CAllocator
 
 /// The sampler thread, in process: it only writes rows; what it measures is checked end to end in CommandTests.
 struct SamplerTests {
@@ -24,6 +25,33 @@ struct SamplerTests {
         let count = rows.count
         usleep(50_000)
         #expect(SampleRow.parse(csv: try String(contentsOfFile: path, encoding: .utf8)).count == count, "no row after stop")
+    }
+
+    @Test func descriptorCountFollowsOpenAndCloseAndAgreesWithTheListing() throws {
+        let dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(dir >= 0)
+        defer { close(dir) }
+        let reader = try ProcReader()
+        func counts() -> [Int] {
+            var row = SampleRow()
+            reader.read(into: &row)
+            return [lh_count_fds(dir), lh_count_fds_listed(dir), Int(row.fds)]
+        }
+        // Tests running in parallel open and close descriptors too: one attempt of a few must see exactly ours.
+        var seen: [[Int]] = []
+        for _ in 0..<10 {
+            let before = counts()
+            var pipes: [Int32] = Array(repeating: -1, count: 6)
+            for k in stride(from: 0, to: 6, by: 2) {
+                pipes.withUnsafeMutableBufferPointer { p in _ = pipe(p.baseAddress! + k) }
+            }
+            let opened = counts()
+            for fd in pipes { close(fd) }
+            let closed = counts()
+            seen.append(before + opened + closed)
+            if before[0] == before[1], opened.indices.allSatisfy({ opened[$0] == before[$0] + 6 }), closed == before { return }
+        }
+        Issue.record("no attempt saw the six new descriptors in all three counts (fast, listed, row): \(seen)")
     }
 
     @Test func procStatusParsingReadsTheKilobyteFields() {

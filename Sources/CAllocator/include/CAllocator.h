@@ -37,7 +37,10 @@ int lh_jemalloc_read_size(const char *name, size_t *value);
 const char *lh_jemalloc_version(void);
 /// glibc's version string (gnu_get_libc_version).
 const char *lh_glibc_version(void);
-/// Counts the entries of an open /proc/self/fd directory descriptor without allocating (getdents64 into a stack buffer).
-/// Returns the count (minus "." and ".." and the directory descriptor itself), or -1 with errno set.
+/// Counts the entries of an open /proc/PID/fd directory descriptor without allocating: the directory's size where
+/// the kernel reports it (Linux 6.2 and later), else `lh_count_fds_listed`.
+/// Returns the count minus one (the directory descriptor itself), or -1 with errno set.
 long lh_count_fds(int dirfd);
+/// The same count by listing the directory (getdents64 into a stack buffer, "." and ".." skipped).
+long lh_count_fds_listed(int dirfd);
 #endif

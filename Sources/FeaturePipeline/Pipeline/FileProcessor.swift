@@ -8,8 +8,8 @@ public final class FileProcessor {
     /// A processor with its own reused buffers.
     public init() {}
 
-    /// The serialized examples of one file; throws for an unreadable or too short file.
-    public func process(_ entry: CorpusEntry) throws -> [[UInt8]] {
-        try scratch.process(entry, manifest: nil).examples
+    /// The serialized examples of one file, each with its checksum; throws for an unreadable or too short file.
+    public func process(_ entry: CorpusEntry) throws -> [ChecksummedRecord] {
+        try scratch.process(entry, manifest: nil).records
     }
 }

@@ -166,11 +166,11 @@ public final class Pipeline: Sendable {
             state.keptResults.append(file)
             counters.retainedResults.add(1, ordering: .relaxed)
         }
-        result.segments += file.examples.count
+        result.segments += file.records.count
         guard options.consume == .write else { return }
         if state.writer == nil { try openShard(&state) }
         do {
-            for example in file.examples { try state.writer!.write(example) }
+            for record in file.records { try state.writer!.write(record) }
         } catch {
             throw outputError(error, path: state.writerPath)
         }
@@ -262,9 +262,9 @@ struct PassState {
     }
 }
 
-/// One file's output: its serialized examples.
+/// One file's output: its serialized examples, checksummed by the worker that made them.
 struct FileResult: Sendable {
-    var examples: [[UInt8]]
+    var records: [ChecksummedRecord]
 }
 
 /// The order of one pass's files.

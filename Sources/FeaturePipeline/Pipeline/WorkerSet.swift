@@ -76,18 +76,18 @@ final class WorkerScratch: @unchecked Sendable {
             // Allocated while this file's big buffers are alive, kept to the end of the run.
             manifest.entries.withLock { $0.append(Self.summary(logMel, frames: frames, bins: bins)) }
         }
-        var examples: [[UInt8]] = []
-        examples.reserveCapacity(segments.count)
+        var records: [ChecksummedRecord] = []
+        records.reserveCapacity(segments.count)
         try logMel.withUnsafeBufferPointer { all in
             for (index, range) in segments.enumerated() {
                 let values = UnsafeBufferPointer(rebasing: all[(range.lowerBound * bins)..<(range.upperBound * bins)])
-                examples.append(try ExampleEncoder.encode(
+                records.append(ChecksummedRecord(try ExampleEncoder.encode(
                     logMel: values, frames: range.count, melBins: bins, segment: index,
                     numSamples: count, sampleRate: file.sampleRate,
-                    speaker: entry.speaker, utterance: entry.utterance))
+                    speaker: entry.speaker, utterance: entry.utterance)))
             }
         }
-        return FileResult(examples: examples)
+        return FileResult(records: records)
     }
 
     /// Per-band mean and maximum of a log-mel spectrogram.

@@ -1,3 +1,5 @@
+import CChecksum
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8, and TFRecord's checksum mask.
 public enum CRC32C {
     /// Eight 256-entry tables, flat: entry `k * 256 + b` is the CRC of byte `b` followed by `k` zero bytes.
@@ -17,8 +19,19 @@ public enum CRC32C {
         return table
     }()
 
+    /// Whether this CPU computes CRC-32C with its `crc32` instruction (SSE 4.2), read once.
+    public static let hardware = lh_crc32c_hardware() != 0
+
     /// The CRC-32C of `bytes`, continuing from `crc` (the checksum of the bytes before them, 0 to start).
+    ///
+    /// With the `crc32` instruction where the CPU has it (several GB/s), else slicing-by-8 tables (about 1.5 GB/s).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        guard hardware, let base = bytes.baseAddress else { return tableChecksum(bytes, continuing: crc) }
+        return lh_crc32c_hw(crc, base, bytes.count)
+    }
+
+    /// The same CRC from the slicing-by-8 tables, on any CPU.
+    public static func tableChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         tables.withUnsafeBufferPointer { t in
             var c = ~crc
             var index = 0

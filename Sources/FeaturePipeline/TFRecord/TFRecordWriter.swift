@@ -57,6 +57,17 @@ public final class TFRecordWriter {
 
     /// Frames and appends one record.
     public func write(_ record: UnsafeRawBufferPointer) throws(TFRecordError) {
+        try write(record, maskedChecksum: CRC32C.maskedChecksum(record))
+    }
+
+    /// Frames and appends one record whose masked CRC-32C was computed already (by the thread that made it).
+    public func write(_ record: ChecksummedRecord) throws(TFRecordError) {
+        try record.bytes.withUnsafeBytes { bytes in
+            Result { () throws(TFRecordError) in try write(bytes, maskedChecksum: record.maskedChecksum) }
+        }.get()
+    }
+
+    private func write(_ record: UnsafeRawBufferPointer, maskedChecksum: UInt32) throws(TFRecordError) {
         guard descriptor >= 0, !failed else { throw .closed(path: path) }
         let frameSize = record.count + Self.frameOverhead
         if buffer.count + frameSize > bufferCapacity, !buffer.isEmpty {
@@ -73,7 +84,7 @@ public final class TFRecordWriter {
         } else {
             buffer.append(contentsOf: record)
         }
-        appendUInt32(CRC32C.maskedChecksum(record))
+        appendUInt32(maskedChecksum)
         bytesWritten += frameSize
         recordsWritten += 1
     }
@@ -143,3 +154,17 @@ public final class TFRecordWriter {
 private func closeDescriptor(_ fd: Int32) -> Int32 { close(fd) }
 
 private func writeDescriptor(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
+
+/// A record's bytes with the masked CRC-32C of its data, computed where the record was made: a pipeline
+/// worker checksums its own examples, so the thread that writes the shards only frames and copies them.
+public struct ChecksummedRecord: Sendable, Hashable {
+    public let bytes: [UInt8]
+    /// `CRC32C.maskedChecksum(bytes)`.
+    public let maskedChecksum: UInt32
+
+    /// Checksums `bytes`.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        maskedChecksum = bytes.withUnsafeBytes { CRC32C.maskedChecksum($0) }
+    }
+}

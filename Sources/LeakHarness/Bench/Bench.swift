@@ -86,7 +86,8 @@ public enum Bench {
         return BenchClock.median(rates)
     }
 
-    /// Seconds of audio per CPU second through decode, log-mel and encoding, one thread; and some examples for the writer.
+    /// Seconds of audio per CPU second through decode, log-mel, encoding and checksum, one thread (a worker's whole
+    /// share of a file); and some examples for the writer.
     static func features(_ entries: [CorpusEntry], repeats: Int) throws(BenchError) -> (Double, [[UInt8]]) {
         var durations: [Double] = []
         for entry in entries {
@@ -102,7 +103,7 @@ public enum Bench {
                 do {
                     let examples = try processor.process(entry)
                     audio += durations[index]
-                    if pass == 0, kept.count < 64 { kept.append(contentsOf: examples.prefix(64 - kept.count)) }
+                    if pass == 0, kept.count < 64 { kept.append(contentsOf: examples.prefix(64 - kept.count).map(\.bytes)) }
                 } catch {
                     continue  // a file the pipeline would skip: no audio counted
                 }

@@ -23,13 +23,18 @@ public final class Sampler: Sendable {
 
     /// A sampler writing to `csvPath`, reading `counters`; time 0 is now.
     public init(csvPath: String, counters: PipelineCounters, intervalMs: Int) throws(SamplingError) {
-        reader = try ProcReader()
+        // The full status about twice a second, whatever the interval: its VmHWM is a maximum since the start,
+        // and threads change rarely; statm gives RSS at every sample.
+        reader = try ProcReader(statusEvery: max(1, Self.statusIntervalMs / max(1, intervalMs)))
         stats = AllocatorStats()
         writer = try SampleCSVWriter(path: csvPath)
         self.counters = counters
         intervalNs = UInt64(intervalMs) * 1_000_000
         origin = Self.now()
     }
+
+    /// How often `/proc/self/status` is read, in milliseconds (rounded to whole samples).
+    public static let statusIntervalMs = 500
 
     /// Milliseconds since the sampler was made, on the clock of the `t_ms` column.
     public func elapsedMs() -> Int64 { Int64((Self.now() - origin) / 1_000_000) }
