@@ -37,7 +37,8 @@ struct DirectionTests {
 
     @Test func aDisagreementIsSaidPlainlyInTheReport() {
         let step = BisectStep(step: "5.4b", changes: [KnobChange(knob: .allocator, from: "glibc", to: "glibc-trim")],
-                              document: "3 → 20 GB, no help", documentDirection: .grows, measuredDirection: .stable,
+                              document: "3 → 20 GB, no help", models: "gc.collect() as malloc_trim(0)",
+                              documentDirection: .grows, measuredDirection: .stable,
                               agrees: false, verdict: .stable, cause: .none, reason: "RSS +0.1 MB/1000 files within ±8.0",
                               files: 1800, seconds: 4)
         let md = BisectMarkdown.render(BisectResult(
@@ -48,5 +49,6 @@ struct DirectionTests {
         #expect(md.contains("Disagreements with the document"))
         #expect(md.contains("`5.4b`: the document says \"3 → 20 GB, no help\" (grows); measured STABLE"))
         #expect(md.contains("allocator: glibc → glibc-trim"))
+        #expect(md.contains("| gc.collect() as malloc_trim(0) |"), "the table says what the step models")
     }
 }

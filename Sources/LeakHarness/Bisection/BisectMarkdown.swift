@@ -17,13 +17,13 @@ public enum BisectMarkdown {
 
     /// The replay table and its disagreements.
     public static func stepTable(_ steps: [BisectStep]) -> String {
-        let header = ["step", "change from the previous step", "document", "measured: RSS start → end MB, slope MB/1000 files [95%]",
-                      "verdict", "cause", "agrees"]
+        let header = ["step", "change from the previous step", "what it models", "document",
+                      "measured: RSS start → end MB, slope MB/1000 files [95%]", "verdict", "cause", "agrees"]
         let rows = steps.enumerated().map { i, s -> [String] in
             let same = i == 0 ? "– (the scenario's base)" : "– (same workload knobs)"
             let change = s.changes.isEmpty ? same : s.changes.map(\.text).joined(separator: ", ")
             let measured = "\(ReportFormat.optional(s.rssStartMB)) → \(ReportFormat.optional(s.rssEndMB)), " + slope(s.slopeMBPer1000Files)
-            return ["`\(s.step)`", change, s.document ?? "–", measured, "**\(s.verdict.rawValue)**", s.cause.rawValue, agreement(s)]
+            return ["`\(s.step)`", change, s.models ?? "the change itself", s.document ?? "–", measured, "**\(s.verdict.rawValue)**", s.cause.rawValue, agreement(s)]
         }
         return MarkdownTable.render(header: header, rows: rows)
     }

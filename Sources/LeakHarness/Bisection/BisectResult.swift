@@ -34,6 +34,8 @@ public struct BisectStep: Sendable, Hashable, Codable {
     public var changes: [KnobChange]
     /// What the case study observed.
     public var document: String?
+    /// What of the case study the step's knobs stand for (the scenario's `models:`).
+    public var models: String?
     /// The direction the document states (see `Direction`).
     public var documentDirection: Direction
     /// The direction the verdict measures.

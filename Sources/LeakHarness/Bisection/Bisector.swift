@@ -66,7 +66,7 @@ public struct Bisector: Sendable {
             let documented = Direction(document: v.document)
             let measured = Direction(verdict: s.verdict)
             let step = BisectStep(
-                step: v.name, changes: KnobChange.between(previous, v.config), document: v.document,
+                step: v.name, changes: KnobChange.between(previous, v.config), document: v.document, models: v.models,
                 documentDirection: documented, measuredDirection: measured,
                 agrees: Direction.agree(document: documented, measured: measured),
                 verdict: s.verdict, cause: s.cause, reason: s.reason, rssStartMB: s.rssStartMB, rssEndMB: s.rssEndMB,

@@ -54,13 +54,17 @@ public struct Variant: Sendable, Hashable {
     public var expect: Expectation?
     /// What the case study observed for this step.
     public var document: String?
+    /// What of the case study the step's knobs stand for, when it is not the knobs themselves (`models:`).
+    public var models: String?
 
-    public init(name: String, config: VariantConfig, overrides: [Knob: String] = [:], expect: Expectation? = nil, document: String? = nil) {
+    public init(name: String, config: VariantConfig, overrides: [Knob: String] = [:], expect: Expectation? = nil,
+                document: String? = nil, models: String? = nil) {
         self.name = name
         self.config = config
         self.overrides = overrides
         self.expect = expect
         self.document = document
+        self.models = models
     }
 }
 

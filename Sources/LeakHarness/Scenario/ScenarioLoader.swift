@@ -14,7 +14,7 @@ public enum ScenarioLoader {
     /// Keys of `thresholds:`.
     static let thresholdKeys = ["tolerance_mb_per_1000_files", "min_files", "warmup_fraction"]
     /// Keys of a variant besides the knobs.
-    static let variantExtraKeys = ["expect", "document"]
+    static let variantExtraKeys = ["expect", "document", "models"]
     /// Longest file accepted (scenario files are a few KB).
     static let maxBytes = 1 << 20
 
@@ -349,9 +349,11 @@ struct ScenarioReader {
             let overrides = try knobs(body, path: path, extra: ScenarioLoader.variantExtraKeys)
             var expect: Expectation?
             var document: String?
+            var models: String?
             for extra in body {
                 if extra.key == "expect" { expect = try expectation(extra.value, path: "\(path).expect") }
                 if extra.key == "document" { document = try text(extra.value, path: "\(path).document") }
+                if extra.key == "models" { models = try text(extra.value, path: "\(path).models") }
             }
             let config = apply(overrides, to: base)
             let kept = ScenarioLoader.filesAfterWarmup(config, thresholds: thresholds)
@@ -361,7 +363,7 @@ struct ScenarioReader {
                            "\(config.pipeline.files) files × \(config.pipeline.passes) passes leave \(kept) after the warm-up "
                            + "(warmup_fraction \(thresholds.warmupFraction)), fewer than min_files \(thresholds.minFiles)")
             }
-            variants.append(Variant(name: variantName, config: config, overrides: overrides, expect: expect, document: document))
+            variants.append(Variant(name: variantName, config: config, overrides: overrides, expect: expect, document: document, models: models))
         }
         let names = variants.map(\.name)
         func known(_ node: Node, _ path: String) throws(ScenarioError) -> String {
