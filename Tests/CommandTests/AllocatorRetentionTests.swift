@@ -26,5 +26,16 @@ struct AllocatorRetentionTests {
         #expect(kept("glibc") > kept("jemalloc") + 60, "glibc keeps \(kept("glibc")) MB, jemalloc \(kept("jemalloc")) MB above live")
         #expect(variants["glibc"]?["cause"] as? String == "allocator-retention")
         #expect(variants["jemalloc"]?["cause"] as? String != "live-heap")
+        // Where glibc kept it: pattern A leaves the memory at the worker arenas' free tops, not in holes; jemalloc's
+        // heap is not glibc's, so it has no snapshot.
+        let heap = variants["glibc"]?["glibc_heap"] as? [String: Any] ?? [:]
+        let tops = (heap["free_top_bytes"] as? NSNumber)?.doubleValue ?? 0
+        let holes = (heap["free_hole_bytes"] as? NSNumber)?.doubleValue ?? .infinity
+        #expect(tops > 4 * holes, "tops \(tops) B, holes \(holes) B")
+        #expect(((heap["arenas"] as? NSNumber)?.intValue ?? 0) >= 3)
+        #expect(variants["jemalloc"]?["glibc_heap"] == nil)
+        let report = try String(contentsOfFile: "\(outcome.lastLine)/report.md", encoding: .utf8)
+        #expect(report.contains("free at the tops of its"))
+        #expect(report.contains("`jemalloc` ("), "the glibc variant's advice names the allocator that did not keep it")
     }
 }

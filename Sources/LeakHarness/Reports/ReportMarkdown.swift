@@ -48,7 +48,7 @@ public enum ReportMarkdown {
             md.append("## After the settle")
             md.append("")
             md.append(settle)
-            md.append("Medians over the settle's last second, everything the program released by then. Anonymous RSS is where the heap lives (the rest is the binary and its libraries); glibc's free memory is read once with `malloc_info` at the end of the settle: at the arenas' tops or in holes between live blocks.")
+            md.append("Medians over the settle's last second, after the work, with only what a service keeps between jobs still alive (the workers' reused scratch, a kept manifest). Anonymous RSS is where the heap lives (the rest is the binary and its libraries); glibc's free memory is read once with `malloc_info` at the end of the settle: at the arenas' tops or in holes between live blocks.")
             md.append("")
         }
         md.append("## Variants")
