@@ -14,8 +14,11 @@ public enum SamplerProbe {
     }
 
     /// Takes `samples` samples into `/dev/null` after a warm-up, counting time and allocation.
+    ///
+    /// The sampler is configured for a scenario's default interval (50 ms), which sets how often it reads the full
+    /// `/proc/self/status` (every tenth sample); the samples themselves are taken back to back.
     public static func measure(samples: Int) throws(SamplingError) -> Cost {
-        let sampler = try Sampler(csvPath: "/dev/null", counters: PipelineCounters(), intervalMs: 1000)
+        let sampler = try Sampler(csvPath: "/dev/null", counters: PipelineCounters(), intervalMs: VariantConfig().sampleIntervalMs)
         for _ in 0..<100 { sampler.sampleOnce() }
         let allocatedBefore = AllocatorStats.threadAllocatedBytes()
         let start = DispatchTime.now().uptimeNanoseconds
