@@ -27,6 +27,7 @@ public struct GlibcHeapLayout: Sendable, Hashable, Codable {
         case mmappedBytes = "mmapped_bytes"
     }
 
+    /// A layout of these figures (tests, or a snapshot read elsewhere).
     public init(arenas: Int, systemBytes: Int, freeTopBytes: Int, freeHoleBytes: Int, mmappedBytes: Int) {
         self.arenas = arenas
         self.systemBytes = systemBytes
