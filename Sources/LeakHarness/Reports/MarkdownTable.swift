@@ -33,12 +33,12 @@ public enum MarkdownTable {
     public static func afterSettle(_ summary: RunSummary) -> String? {
         let settled = summary.variants.filter { $0.rssAfterSettleMB != nil }
         guard !settled.isEmpty else { return nil }
-        let mb = { (bytes: Int?) in bytes.map { ReportFormat.fixed(Double($0) / 1_048_576, 1) } ?? "–" }
         let header = ["variant", "allocator", "RSS MB", "anonymous RSS MB", "live heap MB", "glibc free at arena tops MB",
                       "glibc free in holes MB", "glibc arenas"]
         let rows = settled.map { v -> [String] in
             ["`\(v.name)`", v.allocator, ReportFormat.optional(v.rssAfterSettleMB), ReportFormat.optional(v.rssAnonAfterSettleMB),
-             ReportFormat.optional(v.heapLiveAfterSettleMB), mb(v.glibcHeap?.freeTopBytes), mb(v.glibcHeap?.freeHoleBytes),
+             ReportFormat.optional(v.heapLiveAfterSettleMB), ReportFormat.mebibytes(v.glibcHeap?.freeTopBytes),
+             ReportFormat.mebibytes(v.glibcHeap?.freeHoleBytes),
              v.glibcHeap.map { "\($0.arenas)" } ?? "–"]
         }
         return render(header: header, rows: rows)
@@ -59,6 +59,9 @@ enum ReportFormat {
     }
 
     static func optional(_ x: Double?) -> String { x.map { fixed($0, 1) } ?? "–" }
+
+    /// Bytes as MB of 1024 × 1024 with one decimal, "–" when not measured.
+    static func mebibytes(_ bytes: Int?) -> String { optional(bytes.map { Double($0) / 1_048_576 }) }
 
     static func expectation(_ e: Expectation) -> String {
         let v = e.verdicts.map(\.rawValue).joined(separator: " or ")

@@ -114,9 +114,8 @@ public enum ReportMarkdown {
     /// Which of glibc's two ways of keeping freed memory the end-of-settle snapshot shows.
     static func mechanism(_ heap: GlibcHeapLayout?) -> String? {
         guard let heap else { return nil }
-        let mb = { (bytes: Int) in ReportFormat.fixed(Double(bytes) / 1_048_576, 1) }
-        let held = "At the end of the settle glibc held \(mb(heap.freeTopBytes)) MB free at the tops of its \(heap.arenas) arenas "
-            + "and \(mb(heap.freeHoleBytes)) MB in holes between live blocks"
+        let held = "At the end of the settle glibc held \(ReportFormat.mebibytes(heap.freeTopBytes)) MB free at the tops of its "
+            + "\(heap.arenas) arenas and \(ReportFormat.mebibytes(heap.freeHoleBytes)) MB in holes between live blocks"
         if heap.freeTopBytes >= heap.freeHoleBytes {
             return held + ": the arenas' free tops. A freed large buffer raised glibc's mmap threshold (up to 32 MiB, and the "
                 + "trim threshold to twice that), so later buffers come from the arenas and what they free stays at each "
