@@ -30,6 +30,11 @@ let package = Package(
             pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CThread"),
         .target(name: "CChecksum"),
         .target(
@@ -53,6 +58,7 @@ let package = Package(
                 "FeaturePipeline",
                 "CAllocator",
                 "CThread",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -2,7 +2,7 @@
 # Installs the system packages leakharness needs. Idempotent: quiet when all is there.
 set -euo pipefail
 
-packages=(libsndfile1-dev libjemalloc-dev libfftw3-dev pkg-config)
+packages=(libsndfile1-dev libjemalloc-dev libfftw3-dev zlib1g-dev pkg-config)
 
 missing=()
 for p in "${packages[@]}"; do

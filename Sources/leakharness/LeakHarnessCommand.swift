@@ -24,10 +24,11 @@ struct LeakHarnessCommand: ParsableCommand {
             WatchCommand.self,
             FixtureGrowCommand.self,
             BenchCommand.self,
+            EvaluateCommand.self,
         ]
     )
 
-    /// Usage and configuration errors exit 2 (DESIGN.md), not ArgumentParser's 64.
+    /// Usage and configuration errors exit 2, not ArgumentParser's 64.
     static func main() {
         do {
             var command = try parseAsRoot()

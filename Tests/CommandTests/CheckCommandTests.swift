@@ -35,7 +35,7 @@ struct CheckCommandTests {
     }
 
     @Test func flippedExpectationExitsOneNamingScenarioVariantExpectedAndMeasured() throws {
-        let path = try copy({ $0.replacingOccurrences(of: "expect: RETENTION", with: "expect: STABLE") }, name: "gate-flipped")
+        let path = try copy({ $0.replacingOccurrences(of: "expect: {verdict: RETENTION, cause: live-heap}", with: "expect: STABLE") }, name: "gate-flipped")
         let out = try Harness.temporaryDirectory("check")
         let junit = out + "/junit.xml"
         let outcome = try Harness.run(["check", path, "--out", out, "--junit", junit])

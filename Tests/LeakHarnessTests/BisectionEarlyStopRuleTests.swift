@@ -1,66 +1,81 @@
 import Testing
 @testable import LeakHarness
 
-/// The sequential rule of bisection probes, on synthetic series.
+/// The early stop of bisection probes: the decision rule on the passes finished so far.
 struct EarlyStopRuleTests {
-    /// A rule for 600 files × 3 passes, tolerance 8 MB/1000 files: warm-up 180 files, 300 more before deciding.
-    private let rule = EarlyStopRule(thresholds: Thresholds(), filesPerPass: 600, passes: 3)
+    /// A rule for 600 files × 6 passes, tolerance 8 MB/1000 files.
+    private let rule = EarlyStopRule(thresholds: Thresholds(), filesPerPass: 600, passes: 6)
 
-    /// One sample every 10 files up to `files` (cumulative); RSS in MB from `mb(filesInPass, pass)`.
-    private func series(files: Int, perPass: Int = 600, fds: (Int) -> Int = { _ in 8 }, mb: (Int, Int) -> Double) -> [SampleRow] {
-        stride(from: 10, through: files, by: 10).map { f in
+    /// `passes` passes of 600 files (a sample every 10 files, then ten samples of quiet window), and the first
+    /// sample of the next pass; RSS and live heap in MB from `mb(filesInPass, pass)`.
+    private func series(passes: Int, fds: (Int) -> Int = { _ in 8 }, mb: (Int, Int) -> (rss: Double, live: Double))
+        -> [SampleRow]
+    {
+        var rows: [SampleRow] = []
+        var t: Int64 = 0
+        func add(_ files: Int, _ pass: Int, _ v: (rss: Double, live: Double)) {
             var r = SampleRow()
-            r.tMs = Int64(f)
-            r.filesDone = Int64(f)
-            let pass = (f - 1) / perPass + 1
+            r.tMs = t
+            r.filesDone = Int64(files)
             r.pass = Int64(pass)
-            r.rssKB = Int64(mb(f - (pass - 1) * perPass, pass) * 1024)
-            r.fds = Int64(fds(f))
-            return r
+            r.rssKB = Int64(v.rss * 1024)
+            r.heapLiveBytes = Int64(v.live * 1_048_576)
+            r.fds = Int64(fds(pass))
+            rows.append(r)
+            t += 50
+        }
+        for p in 1...passes {
+            for f in stride(from: 10, through: 600, by: 10) { add((p - 1) * 600 + f, p, mb(f, p)) }
+            for _ in 0..<10 { add(p * 600, p, mb(0, p)) }
+        }
+        add(passes * 600 + 5, passes + 1, mb(5, passes + 1))
+        return rows
+    }
+
+    @Test func aLeakOfTheLiveHeapStopsAfterTwoPasses() {
+        // +60 MB per pass, never released: live heap and RSS rise together.
+        let leak: (Int, Int) -> (rss: Double, live: Double) = { f, p in
+            let l = 60 * Double(p - 1) + 0.1 * Double(f)
+            return (40 + l, 5 + l)
+        }
+        #expect(rule.decide(series(passes: 1, mb: leak)) == nil, "one floor decides nothing")
+        let decided = rule.decide(series(passes: 2, mb: leak))
+        #expect(decided?.grows == true)
+        if case .grows(let verdict, let cause, _)? = decided { #expect(verdict == .leak && cause == .liveHeap) }
+    }
+
+    @Test func aStableSeriesStopsOnlyAfterThreeFloors() {
+        let flat: (Int, Int) -> (rss: Double, live: Double) = { f, _ in (31 + Double(f % 3) * 0.01, 4) }
+        #expect(rule.decide(series(passes: 2, mb: flat)) == nil)
+        let decided = rule.decide(series(passes: 3, mb: flat))
+        #expect(decided?.grows == false)
+        #expect(decided?.reason.contains("after 3 passes") == true, "\(decided?.reason ?? "")")
+    }
+
+    @Test func retentionWithinPassesStopsAsGrowing() {
+        let sawtooth: (Int, Int) -> (rss: Double, live: Double) = { f, _ in (40 + 0.1 * Double(f), 5 + 0.1 * Double(f)) }
+        let decided = rule.decide(series(passes: 3, mb: sawtooth))
+        if case .grows(let verdict, let cause, _)? = decided {
+            #expect(verdict == .retention && cause == .liveHeap)
+        } else {
+            Issue.record("not settled: \(String(describing: decided))")
         }
     }
 
-    @Test func settingsFollowTheThresholds() {
-        #expect(rule.warmupFiles == 180)
-        #expect(rule.minFiles == 300)
-        #expect(abs(rule.floorTolerance - 4.8) < 1e-9)
-    }
-
-    @Test func aClearGrowthStopsWithinTheFirstPass() {
-        // +100 MB per 1000 files: settled once 300 files follow the warm-up, long before the pass ends.
-        let rows = series(files: 500) { f, _ in 30 + 0.1 * Double(f) }
-        #expect(rule.decide(rows)?.grows == true)
-    }
-
-    @Test func nothingIsDecidedBeforeTheMinimumFiles() {
-        let rows = series(files: 400) { f, _ in 30 + 0.1 * Double(f) }
-        #expect(rule.decide(rows) == nil)
-    }
-
-    @Test func flatNeedsAPassEnd() {
-        let flat: (Int, Int) -> Double = { f, _ in 31 + Double(f % 3) * 0.01 }
-        #expect(rule.decide(series(files: 590, mb: flat)) == nil)
-        let decided = rule.decide(series(files: 650, mb: flat))
-        #expect(decided?.grows == false)
-        #expect(decided?.reason.contains("floor after pass 1") == true)
-    }
-
-    @Test func aFloorThatRoseIsNotFlat() {
-        // Flat within each pass, but pass 2 starts 30 MB higher: not settled as flat (the floors may rise).
-        let rows = series(files: 700) { _, pass in pass == 1 ? 31 : 61 }
-        #expect(rule.decide(rows) == nil)
-    }
-
     @Test func descriptorsThatRiseAreGrowthEvenWithFlatMemory() {
-        let rows = series(files: 650, fds: { 8 + $0 / 25 }) { _, _ in 31 }
+        let rows = series(passes: 3, fds: { 8 + 24 * $0 }) { _, _ in (31, 4) }
         let decided = rule.decide(rows)
         #expect(decided?.grows == true)
-        #expect(decided?.reason.contains("descriptors") == true)
+        #expect(decided?.reason.contains("descriptor") == true)
     }
 
-    @Test func noisyGrowthStraddlingTheToleranceIsNotSettled() {
-        // A slope near the tolerance with large noise: neither above nor within.
-        let rows = series(files: 590) { f, _ in 30 + 0.008 * Double(f) + (f % 20 == 0 ? 6 : -6) }
-        #expect(rule.decide(rows) == nil)
+    @Test func aBorderlineSeriesRunsToItsSize() {
+        // Floors that step and fall back: neither rising steadily nor held; never settled early.
+        let noisy: (Int, Int) -> (rss: Double, live: Double) = { _, p in
+            let l = [0.0, 30, 0, 30, 0, 30][(p - 1) % 6]
+            return (40 + l, 5 + l)
+        }
+        for passes in 1...5 { #expect(rule.decide(series(passes: passes, mb: noisy))?.grows != false) }
+        #expect(rule.decide(series(passes: 5, mb: noisy)) == nil)
     }
 }

@@ -8,6 +8,8 @@ public struct VariantAnalysis: Sendable, Hashable, Codable {
     public var cause: Cause
     /// One sentence with the numbers behind the verdict.
     public var reason: String
+    /// For INCONCLUSIVE: what would decide it, e.g. "rerun with --passes 6".
+    public var toDecide: String?
 
     /// Samples read, and those used for the slopes (during the work, after the warm-up).
     public var sampleCount: Int = 0
@@ -33,11 +35,17 @@ public struct VariantAnalysis: Sendable, Hashable, Codable {
     /// Descriptor slope over the whole work, descriptors per 1000 files.
     public var fdsSlope: SlopeEstimate?
 
-    /// Minimum RSS after each pass's release point, MB.
+    /// RSS floor of each pass after the warm-up (the robust level of its quiet window), MB.
     public var floorsMB: [Double] = []
+    /// Live-heap floor of each pass after the warm-up, MB; empty without heap statistics.
+    public var liveFloorsMB: [Double] = []
+    /// Descriptor floor of each pass after the warm-up.
+    public var fdsFloors: [Double] = []
+    /// Theil-Sen RSS slope within each pass after the warm-up, MB per 1000 files.
+    public var passSlopesMBPer1000Files: [Double] = []
     /// Maximum RSS during each pass, MB.
     public var peaksMB: [Double] = []
-    /// Least-squares slope of the floors across passes, MB per pass.
+    /// Median increment of the floors from pass to pass, MB per pass.
     public var floorSlopeMBPerPass: Double?
     /// The rise of the floors that counts as a leak, MB per pass.
     public var floorToleranceMBPerPass: Double?
@@ -50,6 +58,12 @@ public struct VariantAnalysis: Sendable, Hashable, Codable {
     public var rssPeakMB: Double?
     /// RSS at the end of the settle phase (median of its last second), MB.
     public var rssAfterSettleMB: Double?
+    /// Whether RSS became steady before the settle's cap; nil without a settle.
+    public var settleSteady: Bool?
+    /// Highest anonymous RSS of the work after the warm-up, MB.
+    public var anonPeakMB: Double?
+    /// Anonymous RSS above the live heap before the work, MB.
+    public var baselineGapMB: Double?
     /// Anonymous RSS at the end of the settle phase, MB.
     public var rssAnonAfterSettleMB: Double?
     /// Live heap at the end of the settle phase, MB.

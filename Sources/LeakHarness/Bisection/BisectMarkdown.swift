@@ -109,7 +109,7 @@ public enum BisectMarkdown {
         md.append("")
         md.append(probeTable(a.probes))
         md.append(a.earlyStop
-            ? "A probe stops early once its answer is settled (EarlyStopRule: the slope's interval entirely above the tolerance, or within it after a pass end), else at its size limit. A probe grows when its verdict is LEAK or RETENTION or its RSS slope interval within passes is above the tolerance; INCONCLUSIVE and FAILED count as growing."
+            ? "A probe stops early once the decision rule, applied to the passes finished so far, settles on LEAK or RETENTION, or on STABLE over at least three floors; else it runs to its size. A probe grows when its verdict is not STABLE: INCONCLUSIVE and FAILED count as growing."
             : "Early stop was off: every probe ran to its size limit. A probe grows when its verdict is LEAK or RETENTION or its RSS slope interval within passes is above the tolerance; INCONCLUSIVE and FAILED count as growing.")
         md.append("")
         return md

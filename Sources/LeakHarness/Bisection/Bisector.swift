@@ -161,20 +161,21 @@ public struct Bisector: Sendable {
             probe.grows = decision.grows
             probe.decidedBy = "early stop"
             probe.reason = decision.reason
+            if case .grows(let verdict, let cause, _) = decision {
+                probe.verdict = verdict
+                probe.cause = cause
+            } else {
+                probe.verdict = .stable
+                probe.cause = Cause.none
+            }
         } else {
             let a = Analyzer.analyze(samples: samples, report: outcome.report, failure: failure, thresholds: scenario.thresholds,
                                      filesPerPass: config.pipeline.files)
             probe.verdict = a.verdict
             probe.cause = a.cause
             probe.reason = a.reason
+            // Whether it still grows is the rule's verdict: anything but STABLE (INCONCLUSIVE and FAILED included).
             probe.grows = a.verdict != .stable
-            // A probe asks "does it still grow?": a within-pass slope whose interval is above the tolerance grows, whatever
-            // the verdict makes of the passes (e.g. a pass that reuses the memory the previous pass freed).
-            let tolerance = scenario.thresholds.toleranceMBPer1000Files
-            if a.verdict == .stable, let s = a.rssSlope, s.low > tolerance {
-                probe.grows = true
-                probe.reason += "; counted as growing: the RSS slope's interval within passes is above +\(Analyzer.plain(tolerance))"
-            }
         }
         options.log?(String(format: "probe %d [%@]: %@ (%@, %d files, %.1f s)", index,
                             probe.applied.isEmpty ? "from" : probe.applied.joined(separator: ","), probe.grows ? "grows" : "flat",

@@ -10,6 +10,12 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var settleStartMs: Int64?
     /// Sample time at which each pass's own state had been released.
     public var passEndMs: [Int64] = []
+    /// The quiet window after each pass's release, the last pass's included: nothing submitted, only sampled.
+    public var quietWindows: [QuietWindow]?
+    /// Sample time at which the settle ended, before anything was torn down; later samples do not count.
+    public var settleEndMs: Int64?
+    /// Whether RSS became steady before the settle's cap (nil: no settle).
+    public var settleSteady: Bool?
     /// Files skipped, by reason.
     public var skipped: [String: Int] = [:]
     public var segments: Int = 0
@@ -24,6 +30,20 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var glibcHeap: GlibcHeapLayout?
 
     public init() {}
+}
+
+/// A span of sample time in which the child only sampled, after a pass released its state.
+public struct QuietWindow: Sendable, Hashable, Codable {
+    /// First millisecond of the window (the release point).
+    public var startMs: Int64
+    /// Last millisecond of the window.
+    public var endMs: Int64
+
+    /// A window from `startMs` to `endMs`.
+    public init(startMs: Int64, endMs: Int64) {
+        self.startMs = startMs
+        self.endMs = endMs
+    }
 }
 
 /// How one variant ended, as the parent saw it, plus what its child reported.

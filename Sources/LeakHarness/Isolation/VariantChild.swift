@@ -46,8 +46,11 @@ public enum VariantChild {
         if config.profile == .sites, let profileDirectory {
             hooks.beforePassRelease = { pass in HeapProfile.dump(to: "\(profileDirectory)/pass-\(pass)-held.heap") }
         }
+        let quietWindows = Mutex<[QuietWindow]>([])
         hooks.afterPass = { pass in
             passEnds.withLock { $0.append(sampler.elapsedMs()) }
+            let window = MeasurementProtocol.quietWindow(sampler: sampler)
+            quietWindows.withLock { $0.append(window) }
             if config.profile == .sites, let profileDirectory {
                 HeapProfile.dump(to: "\(profileDirectory)/pass-\(pass).heap")
             }
@@ -83,17 +86,22 @@ public enum VariantChild {
             report.failure = error.errno == ENOSPC ? "ENOSPC: \(error)" : "\(error)"
         }
         report.passEndMs = passEnds.withLock { $0 }
+        report.quietWindows = quietWindows.withLock { $0 }
         report.settleStartMs = sampler.elapsedMs()
         // Settle: nothing of the pipeline's remains but abandoned writers, the manifest (read at the end) and the
         // workers' scratch, which a service keeps for its next job.
-        if config.settleSeconds > 0 { Thread.sleep(forTimeInterval: config.settleSeconds) }
+        if config.settleSeconds > 0 {
+            report.settleSteady = MeasurementProtocol.settle(sampler: sampler, minimumSeconds: config.settleSeconds)
+        }
+        // The last sample is taken before anything is torn down: nothing after it counts.
+        sampler.stop()
+        report.settleEndMs = sampler.elapsedMs()
         // Where glibc's free memory sits now, with the settle's RSS: at the arenas' tops or in holes.
         report.glibcHeap = GlibcHeapLayout.read()
         _ = manifest?.count
         manifest = nil
         withExtendedLifetime(workers) {}
         workers = nil
-        sampler.stop()
         try? FileManager.default.removeItem(atPath: spec.workDirectory)
         write(report, to: spec.resultPath)
         return report.failure == nil ? 0 : failedStatus

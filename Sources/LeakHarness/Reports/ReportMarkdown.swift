@@ -42,7 +42,7 @@ public enum ReportMarkdown {
         md.append("## Verdicts")
         md.append("")
         md.append(MarkdownTable.verdicts(summary))
-        md.append("Slopes are within passes (one intercept per pass), least squares with a 95% interval; floors are the minimum RSS after each pass's release. See reports/README.md for the rules.")
+        md.append("Slopes are within passes (one intercept per pass), least squares with a 95% interval; floors are the robust level of each pass's quiet window (the median of its second half), and the floor column is their median increment. See reports/README.md for the rules.")
         md.append("")
         if let settle = MarkdownTable.afterSettle(summary) {
             md.append("## After the settle")
@@ -61,6 +61,14 @@ public enum ReportMarkdown {
                 + "Allocator: \(v.allocator). \(v.files) files in \(ReportFormat.fixed(v.seconds, 1)) s (\(ReportFormat.fixed(v.filesPerS, 1)) files/s).")
             md.append("")
             md.append("**\(v.verdict.rawValue)** (\(v.cause.rawValue)): \(v.reason).")
+            if let toDecide = v.toDecide {
+                md.append("")
+                md.append("What would decide it: \(toDecide).")
+            }
+            if v.settleSteady == false {
+                md.append("")
+                md.append("The settle never became steady: RSS was still moving when it ended, so what it shows after the work is not final.")
+            }
             if let e = v.expect, let met = v.expectationMet {
                 md.append("")
                 md.append("Expected \(ReportFormat.expectation(e)): \(met ? "met" : "**not met**").")
@@ -95,7 +103,7 @@ public enum ReportMarkdown {
         case (.stable, _):
             return "RSS stays level across the passes and the floors do not move. Nothing to chase here; use it as the reference for the variants that grow."
         case (.inconclusive, _):
-            return "The samples do not decide: look at whether the RSS line has a trend at all or only noise and steps. Run it longer (more files or passes) before drawing a conclusion."
+            return "The samples do not decide: look at whether the floors (the marks in the quiet windows) have a trend at all or only noise and steps, and rerun as said above before drawing a conclusion."
         case (_, .descriptors):
             return "The descriptor count rises with the files processed: something opened per shard or file is never closed. Look for writers or files abandoned without `close()`; their buffers usually go with them."
         case (_, .liveHeap):
@@ -139,7 +147,7 @@ public enum ReportMarkdown {
         }
         let keeps = { (a: VariantSummary) -> Bool in
             guard let anon = a.rssAnonAfterSettleMB, let live = a.heapLiveAfterSettleMB else { return a.cause == .allocatorRetention }
-            return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live)
+            return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live, peakMB: a.rssAnonPeakMB, baselineMB: a.baselineGapMB)
         }
         let cured = others.filter { !keeps($0) }
         let kept = others.filter(keeps)

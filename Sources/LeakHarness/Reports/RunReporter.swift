@@ -43,8 +43,13 @@ public enum RunReporter {
         let variants = manifest.variants.map { v -> VariantSummary in
             let rows = samples[v.name] ?? []
             let failure = v.failure ?? v.report?.failure
-            let analysis = Analyzer.analyze(samples: rows, report: v.report, failure: failure, thresholds: manifest.thresholds,
-                                            filesPerPass: v.knobs["files"].flatMap { Int($0) })
+            // A watched command has no passes: its progress (or time) is cut into windows.
+            let evidence = manifest.xUnit == nil
+                ? SeriesEvidence(samples: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction,
+                                 filesPerPass: v.knobs["files"].flatMap { Int($0) })
+                : SeriesEvidence(watched: rows, warmupFraction: manifest.thresholds.warmupFraction)
+            let analysis = Analyzer.analyze(evidence: evidence, samples: rows, report: v.report, failure: failure,
+                                            thresholds: manifest.thresholds)
             return VariantSummary(outcome: v, analysis: analysis, sampleCount: rows.count)
         }
         return RunSummary(manifest: manifest, variants: variants)

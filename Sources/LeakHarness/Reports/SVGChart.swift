@@ -1,7 +1,9 @@
 import Foundation
 
 /// A standalone SVG chart of one variant: RSS and live heap in MB against files processed, pass ends as dashed
-/// lines, the settle phase as a shaded band on the right plotted against its seconds.
+/// lines, each pass's quiet window as a green band with its RSS floor marked, the settle phase as a shaded band on
+/// the right plotted against its seconds (marked when RSS never became steady). Samples after the settle's end
+/// (teardown) are not drawn: they do not count.
 public enum SVGChart {
     static let width = 800.0, height = 440.0
     static let left = 70.0, right = 780.0, top = 56.0, bottom = 350.0
@@ -15,7 +17,7 @@ public enum SVGChart {
         out.append("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#ffffff\"/>")
         out.append("<text x=\"\(f(left))\" y=\"22\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>")
         out.append("<text x=\"\(f(left))\" y=\"40\" fill=\"#555555\">\(escape(subtitle))</text>")
-        let rows = samples.sorted { $0.tMs < $1.tMs }
+        let rows = SeriesEvidence.ordered(samples, until: report?.settleEndMs)
         guard let first = rows.first, let last = rows.last else {
             out.append("<text x=\"\(f((left + right) / 2))\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\">no samples</text>")
             out.append("</svg>")
@@ -77,6 +79,21 @@ public enum SVGChart {
             out.append("<text x=\"\(f(x - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#555555\" font-size=\"11\">pass \(i + 1) end</text>")
         }
 
+        // Quiet windows, each with its floor: files do not advance in a window, so it is drawn as a narrow band.
+        let windows = report?.quietWindows ?? []
+        for (i, w) in windows.enumerated() {
+            let inside = rows.filter { $0.tMs >= w.startMs && $0.tMs <= w.endMs }
+            guard let r = inside.first else { continue }
+            let x = left + Double(r.filesDone) / maxFiles * (workRight - left)
+            out.append("<rect x=\"\(f(x - 4))\" y=\"\(f(top))\" width=\"8\" height=\"\(f(bottom - top))\" fill=\"#dff0d8\" opacity=\"0.8\"/>")
+            if let floor = SeriesEvidence.levels(of: inside, index: i + 1, endX: Double(r.filesDone)).floorRSS {
+                out.append("<line x1=\"\(f(x - 9))\" y1=\"\(f(yOf(floor)))\" x2=\"\(f(x + 9))\" y2=\"\(f(yOf(floor)))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>")
+            }
+        }
+        if hasSettle, report?.settleSteady == false {
+            out.append("<text x=\"\(f(right - settleWidth / 2))\" y=\"\(f(top + 30))\" text-anchor=\"middle\" fill=\"#d62728\">not steady</text>")
+        }
+
         // Series.
         let stride = max(1, (rows.count + maxPoints - 1) / maxPoints)
         let picked = Swift.stride(from: 0, to: rows.count, by: stride).map { rows[$0] } + ((rows.count - 1) % stride == 0 ? [] : [last])
@@ -99,7 +116,10 @@ public enum SVGChart {
         if !live.isEmpty {
             entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#ff7f0e\" stroke-width=\"2\"/>", "live heap")
         }
-        entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>", "pass end (state released)")
+        entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>", "pass end")
+        if !windows.isEmpty {
+            entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>", "floor (quiet window)")
+        }
         entry("<rect x=\"\(f(lx))\" y=\"\(f(ly - 6))\" width=\"22\" height=\"12\" fill=\"#f0f0f0\" stroke=\"#cccccc\"/>", "settle, against seconds")
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"

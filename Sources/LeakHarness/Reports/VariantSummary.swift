@@ -49,6 +49,12 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var rssAnonAfterSettleMB: Double?
     /// Live heap at the end of the settle phase, MB.
     public var heapLiveAfterSettleMB: Double?
+    /// Highest anonymous RSS of the work after the warm-up, MB: what the allocator test compares with.
+    public var rssAnonPeakMB: Double?
+    /// Anonymous RSS above the live heap before the work, MB: what the allocator test leaves out.
+    public var baselineGapMB: Double?
+    /// Whether RSS became steady before the settle's cap; absent without a settle.
+    public var settleSteady: Bool?
     /// Where glibc's free memory sat at the end of the settle (`malloc_info`); absent under jemalloc.
     public var glibcHeap: GlibcHeapLayout?
     /// Descriptors open after the warm-up.
@@ -65,14 +71,22 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var cause: Cause
     /// One sentence with the numbers behind the verdict.
     public var reason: String
+    /// For INCONCLUSIVE: what would decide it.
+    public var toDecide: String?
     /// RSS slope within passes, least squares with its 95% interval.
     public var slopeMBPer1000Files: SlopeEstimate?
     /// RSS slope within passes, Theil-Sen.
     public var robustSlopeMBPer1000Files: Double?
-    /// Least-squares slope of the pass floors.
+    /// Median increment of the pass floors, MB per pass.
     public var floorSlopeMBPerPass: Double?
-    /// Minimum RSS after each pass's release.
+    /// RSS floor of each pass after the warm-up: the robust level of its quiet window.
     public var floorsMB: [Double]
+    /// Live-heap floor of each pass after the warm-up; empty without heap statistics.
+    public var liveFloorsMB: [Double]?
+    /// Descriptor floor of each pass after the warm-up.
+    public var fdsFloors: [Double]?
+    /// Theil-Sen RSS slope within each pass after the warm-up, MB per 1000 files.
+    public var passSlopesMBPer1000Files: [Double]?
     /// Maximum RSS of each pass.
     public var peaksMB: [Double]
     /// Live-heap slope within passes, MB per 1000 files.
@@ -95,6 +109,13 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         case rssAfterSettleMB = "rss_after_settle_mb"
         case heapLiveAfterSettleMB = "heap_live_after_settle_mb"
         case rssAnonAfterSettleMB = "rss_anon_after_settle_mb"
+        case rssAnonPeakMB = "rss_anon_peak_mb"
+        case baselineGapMB = "baseline_gap_mb"
+        case settleSteady = "settle_steady"
+        case toDecide = "to_decide"
+        case liveFloorsMB = "live_floors_mb"
+        case fdsFloors = "fds_floors"
+        case passSlopesMBPer1000Files = "pass_slopes_mb_per_1000_files"
         case glibcHeap = "glibc_heap"
         case fdsStart = "fds_start"
         case fdsEnd = "fds_end"
@@ -127,6 +148,9 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         rssAfterSettleMB = analysis.rssAfterSettleMB.map(r3)
         heapLiveAfterSettleMB = analysis.heapLiveAfterSettleMB.map(r3)
         rssAnonAfterSettleMB = analysis.rssAnonAfterSettleMB.map(r3)
+        rssAnonPeakMB = analysis.anonPeakMB.map(r3)
+        baselineGapMB = analysis.baselineGapMB.map(r3)
+        settleSteady = analysis.settleSteady
         glibcHeap = outcome.report?.glibcHeap
         fdsStart = analysis.fdsStart
         fdsEnd = analysis.fdsEnd
@@ -135,10 +159,14 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         verdict = analysis.verdict
         cause = analysis.cause
         reason = analysis.reason
+        toDecide = analysis.toDecide
         slopeMBPer1000Files = analysis.rssSlope.map { SlopeEstimate(estimate: r3($0.estimate), low: r3($0.low), high: r3($0.high)) }
         robustSlopeMBPer1000Files = analysis.rssRobustSlope.map(r3)
         floorSlopeMBPerPass = analysis.floorSlopeMBPerPass.map(r3)
         floorsMB = analysis.floorsMB.map(r3)
+        liveFloorsMB = analysis.liveFloorsMB.map(r3)
+        fdsFloors = analysis.fdsFloors.map(r3)
+        passSlopesMBPer1000Files = analysis.passSlopesMBPer1000Files.map(r3)
         peaksMB = analysis.peaksMB.map(r3)
         heapLiveSlopeMBPer1000Files = analysis.heapLiveSlope.map { r3($0.estimate) }
         fdsSlopePer1000Files = analysis.fdsSlope.map { r3($0.estimate) }

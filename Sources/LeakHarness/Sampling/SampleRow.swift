@@ -37,6 +37,15 @@ public struct SampleRow: Sendable, Hashable {
         (heapLiveBytes, heapHeldBytes, inflight, retainedResults, openWriters) = (live, held, infl, ret, ow)
     }
 
+    /// The row as one CSV line (no newline), in the header's column order; absent figures are empty.
+    public var csvLine: String {
+        let optional = { (v: Int64?) in v.map(String.init) ?? "" }
+        return [String(tMs), String(filesDone), String(pass), String(rssKB), String(rssAnonKB), String(rssFileKB),
+                String(hwmKB), String(vmSizeKB), String(threads), String(fds), optional(heapLiveBytes),
+                optional(heapHeldBytes), String(inflight), String(retainedResults), String(openWriters)]
+            .joined(separator: ",")
+    }
+
     /// Parses a whole CSV file's text; rows that do not parse (a torn last line of a crashed child) are skipped.
     public static func parse(csv text: String) -> [SampleRow] {
         var rows: [SampleRow] = []

@@ -18,6 +18,8 @@ public final class Sampler: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     /// Samples written so far.
     public let samples = Atomic<Int>(0)
+    /// RSS of the latest sample, kB: what the settle watches to tell when memory is steady.
+    public let lastRSSKB = Atomic<Int64>(0)
     /// The first write error, which stops sampling (e.g. ENOSPC).
     public let writeFailed = Atomic<Bool>(false)
 
@@ -56,6 +58,7 @@ public final class Sampler: Sendable {
         row.inflight = Int64(counters.inflight.load(ordering: .relaxed))
         row.retainedResults = Int64(counters.retainedResults.load(ordering: .relaxed))
         row.openWriters = Int64(counters.openWriters.load(ordering: .relaxed))
+        lastRSSKB.store(row.rssKB, ordering: .relaxed)
         do {
             try writer.append(row)
             samples.add(1, ordering: .relaxed)

@@ -235,23 +235,49 @@ struct ScenarioReader {
         return name
     }
 
-    /// Parses `LEAK`, `[LEAK, RETENTION]`, or `{verdict: ..., cause: ...}`.
+    /// Parses `STABLE` or `{verdict: LEAK, cause: descriptors}`: one verdict and one cause. A verdict without growth
+    /// has the cause `none`; LEAK and RETENTION name theirs. Lists are refused: a verdict that changes between reruns
+    /// is a defect of the rule, not something to expect.
     func expectation(_ node: Node, path: String) throws(ScenarioError) -> Expectation {
+        var verdictNode = node
+        var causeNode: Node?
         if case .mapping = node {
-            var verdicts: [Verdict]?
-            var causes: [Cause] = []
+            var found: Node?
             for entry in try entries(node, path: path) {
-                let keyPath = "\(path).\(entry.key)"
                 switch entry.key {
-                case "verdict": verdicts = try list(entry.value, path: keyPath, of: Verdict.self, what: "verdict")
-                case "cause": causes = try list(entry.value, path: keyPath, of: Cause.self, what: "cause")
-                default: throw unknownKey(entry.key, entry.keyNode, path: keyPath, valid: ["verdict", "cause"])
+                case "verdict": found = entry.value
+                case "cause": causeNode = entry.value
+                default: throw unknownKey(entry.key, entry.keyNode, path: "\(path).\(entry.key)", valid: ["verdict", "cause"])
                 }
             }
-            guard let verdicts else { throw fail(node, path, "missing 'verdict'") }
-            return Expectation(verdicts: verdicts, causes: causes)
+            guard let found else { throw fail(node, path, "missing 'verdict'") }
+            verdictNode = found
         }
-        return Expectation(verdicts: try list(node, path: path, of: Verdict.self, what: "verdict"))
+        let verdictPath = causeNode == nil && verdictNode == node ? path : "\(path).verdict"
+        let verdict = try single(verdictNode, path: verdictPath, of: Verdict.self, what: "verdict")
+        let grows = verdict == .leak || verdict == .retention
+        guard let causeNode else {
+            if grows {
+                throw fail(node, path, "\(verdict.rawValue) names its cause: {verdict: \(verdict.rawValue), cause: ...}")
+            }
+            return Expectation(verdicts: [verdict], causes: [.none])
+        }
+        let cause = try single(causeNode, path: "\(path).cause", of: Cause.self, what: "cause")
+        if grows == (cause == .none) {
+            let reason = grows ? "\(verdict.rawValue) needs a cause other than none" : "\(verdict.rawValue) has the cause none"
+            throw fail(causeNode, "\(path).cause", reason)
+        }
+        return Expectation(verdicts: [verdict], causes: [cause])
+    }
+
+    /// Exactly one value of a string enum; a list is refused.
+    func single<T: RawRepresentable<String> & CaseIterable & Equatable>(
+        _ node: Node, path: String, of type: T.Type, what: String
+    ) throws(ScenarioError) -> T {
+        if case .sequence = node {
+            throw fail(node, path, "expected one \(what), found a list: expect names one verdict and one cause")
+        }
+        return try list(node, path: path, of: type, what: what)[0]
     }
 
     /// One value or a non-empty list of values of a string enum.
