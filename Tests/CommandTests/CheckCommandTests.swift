@@ -60,6 +60,28 @@ struct CheckCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 
+    @Test func threeMistakesGiveThreeErrorsInOneRunBeforeAnyWork() throws {
+        // No description, a misspelt knob, a value that is not one of the knob's: three lines, exit 2, nothing run.
+        let path = try copy({
+            $0.replacingOccurrences(of: "description: ", with: "# description: ")
+                .replacingOccurrences(of: "  workers: 2\n", with: "  workerz: 2\n")
+                .replacingOccurrences(of: "    futures: keep\n", with: "    futures: kept\n")
+        }, name: "gate-three")
+        let out = try Harness.temporaryDirectory("check")
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)
+        }
+        let outcome = try Harness.run(["check", path, "--out", out])
+        #expect(outcome.status == 2)
+        let lines = outcome.stderr.split(separator: "\n").map(String.init).filter { $0.contains(path) }
+        #expect(lines.count == 3, "stderr: \(outcome.stderr)")
+        #expect(lines.first?.contains(":1: description: missing required key") == true, "\(lines)")
+        #expect(lines.dropFirst().first?.contains("base.workerz: unknown key 'workerz'; did you mean 'workers'?") == true)
+        #expect(lines.last?.contains("variants.held.futures: 'kept' is not valid") == true, "\(lines)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+    }
+
     @Test func baselineUpdatedThenCheckPassesAndAWorseSlopeFails() throws {
         let out = try Harness.temporaryDirectory("check")
         let baseline = out + "/baseline.json"
