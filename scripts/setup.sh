@@ -4,7 +4,8 @@
 # SETUP_APT_LOCK_WAIT_S seconds (default 300), then fails with apt's message.
 set -euo pipefail
 
-packages=(libsndfile1-dev libjemalloc-dev libfftw3-dev pkg-config)
+# python3-venv: scripts/test.sh keeps the tests' Python tools (actionlint, check-jsonschema) in .build/venv.
+packages=(libsndfile1-dev libjemalloc-dev libfftw3-dev pkg-config python3-venv)
 
 missing=()
 for p in "${packages[@]}"; do
