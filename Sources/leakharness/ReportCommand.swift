@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import LeakHarness
 
@@ -22,7 +22,19 @@ struct ReportRebuildCommand: ParsableCommand {
     @Argument(help: "A run directory written by `leakharness run` (it holds run.json).")
     var runDirectory: String
 
+    @Option(name: .customLong("for"),
+            help: "files: rewrite the run directory's reports; pull-request: print markdown with charts GitHub draws.")
+    var audience: ReportAudience = .files
+
     func run() throws {
+        if audience == .pullRequest {
+            do {
+                print(try PullRequestReport.render(runDirectory: runDirectory), terminator: "")
+            } catch {
+                throw UsageFailure(message: "report: \(error)")
+            }
+            return
+        }
         do {
             try RunReporter.write(runDirectory: runDirectory)
         } catch .writeFailed(let path, let why) {
@@ -34,3 +46,5 @@ struct ReportRebuildCommand: ParsableCommand {
         print(RunReporter.reportPath(runDirectory: runDirectory))
     }
 }
+
+extension ReportAudience: ExpressibleByArgument {}

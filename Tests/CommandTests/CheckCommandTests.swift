@@ -25,6 +25,10 @@ struct CheckCommandTests {
         #expect(markdown.contains("### leakharness check: gate-small"))
         #expect(markdown.contains("| variant | files/s | RSS start MB |"))
         #expect(markdown.contains("| `held` |"))
+        // Beside the table, each variant's RSS and live heap as a chart GitHub draws.
+        #expect(markdown.components(separatedBy: "```mermaid\nxychart-beta").count - 1 == 0)
+        #expect(markdown.components(separatedBy: "\nxychart-beta\n").count - 1 == 2, "\(markdown)")
+        #expect(markdown.contains("#### `held`: **RETENTION**"))
         // The JUnit file parses as XML, with one test case per variant and no failure.
         let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: junit)))
         let counter = JUnitElementCounter()
