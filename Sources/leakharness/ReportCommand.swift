@@ -2,7 +2,8 @@ public import ArgumentParser
 import Foundation
 import LeakHarness
 
-/// `leakharness report RUN_DIR` rebuilds a run directory's reports; `leakharness report merge DIR... --out DIR` merges runs.
+/// `leakharness report RUN_DIR` rebuilds a run directory's reports (or prints them for a pull request);
+/// `leakharness report merge DIR... --out DIR` merges runs.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -12,7 +13,8 @@ struct ReportCommand: ParsableCommand {
     )
 }
 
-/// `leakharness report [rebuild] RUN_DIR`: rebuild summary.json, summary.csv, report.md and charts from run.json and the CSVs.
+/// `leakharness report [rebuild] RUN_DIR [--for files|pull-request]`: rebuild summary.json, summary.csv, report.md
+/// and charts from run.json and the CSVs, or print markdown with charts GitHub draws.
 struct ReportRebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",

@@ -84,6 +84,18 @@ struct CheckCommandTests {
         #expect(lines.dropFirst().first?.contains("base.workerz: unknown key 'workerz'; did you mean 'workers'?") == true)
         #expect(lines.last?.contains("variants.held.futures: 'kept' is not valid") == true, "\(lines)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+        // A second broken file given after it: its problem is reported in the same run.
+        let second = try copy({ $0.replacingOccurrences(of: "  held:\n", with: "  held:\n    writer: clos\n") },
+                              name: "gate-fourth")
+        defer {
+            try? FileManager.default.removeItem(atPath: ((second as NSString).deletingLastPathComponent as NSString)
+                .deletingLastPathComponent)
+        }
+        let both = try Harness.run(["check", path, second, "--out", out])
+        #expect(both.status == 2)
+        #expect(both.stderr.split(separator: "\n").filter { $0.contains(path) || $0.contains(second) }.count == 4,
+                "stderr: \(both.stderr)")
+        #expect(both.stderr.contains("variants.held.writer: 'clos' is not valid; expected close, abandon; did you mean 'close'?"))
     }
 
     @Test func baselineUpdatedThenCheckPassesAndAWorseSlopeFails() throws {

@@ -18,7 +18,8 @@ struct SchemaTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("\"\(from)\""), "\(path) has no field \(from)")
         let out = path + ".renamed-\(to).json"
-        try text.replacingOccurrences(of: "\"\(from)\"", with: "\"\(to)\"").write(toFile: out, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"\(from)\"", with: "\"\(to)\"")
+            .write(toFile: out, atomically: true, encoding: .utf8)
         return out
     }
 
@@ -35,13 +36,15 @@ struct SchemaTests {
         let out = try Harness.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(atPath: out) }
         // The real ci scenario at small sizes (the verdicts do not matter here, the fields do).
-        let run = try Harness.run(["run", "ci", "--files", "150", "--passes", "2", "--settle", "0", "--out", out + "/run"])
+        let run = try Harness.run(["run", "ci", "--files", "150", "--passes", "2", "--settle", "0",
+                                   "--out", out + "/run"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let watch = try Harness.run(["watch", "--out", out + "/watch", "--interval-ms", "50", "--", "sh", "-c", "sleep 1"])
+        let watch = try Harness.run(["watch", "--out", out + "/watch", "--interval-ms", "50", "--",
+                                     "sh", "-c", "sleep 1"])
         #expect(watch.status == 0, "stderr: \(watch.stderr)")
         // A replay bisection writes a whole run directory, its probes none: tiny.yaml with steps.
-        let tiny = try String(contentsOfFile: Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path,
-                              encoding: .utf8)
+        let tinyPath = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
+        let tiny = try String(contentsOfFile: tinyPath, encoding: .utf8)
         let replay = out + "/Tests/tiny-steps.yaml"
         try FileManager.default.createDirectory(atPath: out + "/Tests", withIntermediateDirectories: true)
         try (tiny.replacingOccurrences(of: "name: tiny", with: "name: tiny-steps") + "steps: [fixed, held]\n")
@@ -49,9 +52,12 @@ struct SchemaTests {
         let bisect = try Harness.run(["bisect", replay, "--out", out + "/bisect"])
         #expect(bisect.status == 0, "stderr: \(bisect.stderr)")
 
-        let directories = [run.lastLine, watch.stderr.split(separator: "\n").last.map(String.init) ?? "", bisect.lastLine]
+        // watch prints its run directory last on standard error; run and bisect on standard output.
+        let watched = watch.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        let directories = [run.lastLine, watched, bisect.lastLine]
         for directory in directories {
-            #expect(FileManager.default.fileExists(atPath: directory + "/summary.json"), "no summary.json in '\(directory)'")
+            #expect(FileManager.default.fileExists(atPath: directory + "/summary.json"),
+                    "no summary.json in '\(directory)'")
         }
         let summaries = directories.map { $0 + "/summary.json" }
         let manifests = directories.map { $0 + "/run.json" }
@@ -98,7 +104,8 @@ struct SchemaTests {
         #expect(variants == ["fixed", "unbounded", "writer-leak"])
         let errors = listed["errors"] as? [[String: Any]] ?? []
         #expect(errors.compactMap { $0["key"] as? String } == ["description", "variants.v.workerz"], "\(errors)")
-        let renamed = try validate([try renamed("\(out)/mixed.json", "variants", "variant_list")], schema: "list.schema.json")
+        let renamed = try validate([try renamed("\(out)/mixed.json", "variants", "variant_list")],
+                                   schema: "list.schema.json")
         #expect(renamed.status != 0)
     }
 }

@@ -72,7 +72,9 @@ final class WorkflowRunner {
                 try play(uses, with: step["with"], in: workspace, context: context, junit: &junit)
                 continue
             }
-            guard let script = step["run"]?.string else { throw Failure(description: "\(label): '\(title)' neither runs nor uses") }
+            guard let script = step["run"]?.string else {
+                throw Failure(description: "\(label): '\(title)' neither runs nor uses")
+            }
             switch script.trimmingCharacters(in: .whitespacesAndNewlines) {
             case "scripts/setup.sh":
                 continue
@@ -95,14 +97,17 @@ final class WorkflowRunner {
             env["RUNNER_TEMP"] = temp
             env["CI"] = "true"
             env["GITHUB_ACTIONS"] = "true"
-            let outcome = try Harness.exec("/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", try substitute(script, context)],
-                                           environment: env, directory: workspace)
+            let bash = ["--noprofile", "--norc", "-eo", "pipefail", "-c", try substitute(script, context)]
+            let outcome = try Harness.exec("/bin/bash", bash, environment: env, directory: workspace)
             guard outcome.status == 0 else {
-                throw Failure(description: "\(label): '\(title)' exited \(outcome.status)\nstdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+                throw Failure(description: "\(label): '\(title)' exited \(outcome.status)\n"
+                              + "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
             }
             if let id = step["id"]?.string {
                 for line in try String(contentsOfFile: outputPath, encoding: .utf8).split(separator: "\n") {
-                    guard let eq = line.firstIndex(of: "=") else { throw Failure(description: "\(label): bad output line '\(line)'") }
+                    guard let eq = line.firstIndex(of: "=") else {
+                        throw Failure(description: "\(label): bad output line '\(line)'")
+                    }
                     context["steps.\(id).outputs.\(line[..<eq])"] = String(line[line.index(after: eq)...])
                 }
             }
@@ -125,7 +130,9 @@ final class WorkflowRunner {
         case "actions/checkout@v4":
             try link(Harness.repository.appendingPathComponent("scenarios").path, at: "\(workspace)/scenarios")
         case "actions/upload-artifact@v4":
-            guard let name = try input("name"), let path = try input("path") else { throw Failure(description: "upload without name or path") }
+            guard let name = try input("name"), let path = try input("path") else {
+                throw Failure(description: "upload without name or path")
+            }
             guard artifacts[name] == nil else { throw Failure(description: "artifact '\(name)' uploaded twice") }
             let source = "\(workspace)/\(path)"
             var isDirectory: ObjCBool = false
@@ -139,7 +146,8 @@ final class WorkflowRunner {
                     try FileManager.default.copyItem(atPath: "\(source)/\(item)", toPath: "\(store)/\(item)")
                 }
             } else {
-                try FileManager.default.copyItem(atPath: source, toPath: "\(store)/\((path as NSString).lastPathComponent)")
+                let file = (path as NSString).lastPathComponent
+                try FileManager.default.copyItem(atPath: source, toPath: "\(store)/\(file)")
             }
             artifacts[name] = store
         case "actions/download-artifact@v4":
@@ -155,11 +163,15 @@ final class WorkflowRunner {
                 throw Failure(description: "download without name or pattern")
             }
         case "mikepenz/action-junit-report@v5":
-            guard let file = try input("report_paths") else { throw Failure(description: "JUnit report without report_paths") }
+            guard let file = try input("report_paths") else {
+                throw Failure(description: "JUnit report without report_paths")
+            }
             let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: "\(workspace)/\(file)")))
             let counter = JUnitElementCounter()
             parser.delegate = counter
-            guard parser.parse() else { throw Failure(description: "\(file) is not XML: \(String(describing: parser.parserError))") }
+            guard parser.parse() else {
+                throw Failure(description: "\(file) is not XML: \(String(describing: parser.parserError))")
+            }
             junit[file] = (counter.elements["testcase"] ?? 0, counter.elements["failure"] ?? 0)
         default:
             throw Failure(description: "an action this runner does not play: \(uses)")
@@ -171,9 +183,13 @@ final class WorkflowRunner {
         var out = ""
         var rest = Substring(text)
         while let open = rest.range(of: "${{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { throw Failure(description: "unclosed ${{ in '\(text)'") }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw Failure(description: "unclosed ${{ in '\(text)'")
+            }
             let expression = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard let value = context[expression] else { throw Failure(description: "unknown expression '\(expression)' in '\(text)'") }
+            guard let value = context[expression] else {
+                throw Failure(description: "unknown expression '\(expression)' in '\(text)'")
+            }
             out += rest[..<open.lowerBound] + value
             rest = rest[close.upperBound...]
         }
@@ -181,7 +197,8 @@ final class WorkflowRunner {
     }
 
     private func link(_ target: String, at path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let parent = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
     }
 

@@ -7,8 +7,9 @@ import Yams
 @Suite(.serialized)
 struct WorkflowTests {
     static let workflow = Harness.repository.appendingPathComponent(".github/workflows/leakharness.yml").path
-    /// A small scenario with expectations stands for `scenarios/ci.yaml`, so that the whole workflow runs in seconds.
-    static let smallScenario = Harness.repository.appendingPathComponent("Tests/Scenarios/gate-small.yaml").path
+    /// A small scenario stands for `scenarios/ci.yaml`, so that the whole workflow runs in seconds. It has no
+    /// `expect:`, so that what is tested is the wiring of the jobs, never a measurement on a loaded machine.
+    static let smallScenario = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
 
     @Test func actionlintAcceptsTheWorkflowAndRejectsABrokenCopy() throws {
         let actionlint = try Harness.venvTool("actionlint")
@@ -31,7 +32,8 @@ struct WorkflowTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runner = try WorkflowRunner(workflow: Self.workflow, root: root, env: ["SCENARIO": Self.smallScenario])
         // What the workflow gates on is the real ci scenario; only the test swaps it for the small one.
-        let declared = try Yams.compose(yaml: try String(contentsOfFile: Self.workflow, encoding: .utf8))?["env"]?["SCENARIO"]?.string
+        let text = try String(contentsOfFile: Self.workflow, encoding: .utf8)
+        let declared = try Yams.compose(yaml: text)?["env"]?["SCENARIO"]?.string
         #expect(declared == "ci")
 
         // list: its output is the JSON of `list --json`, and the matrix reads the variant names from it.
@@ -44,16 +46,19 @@ struct WorkflowTests {
         let matrix = try runner.job("variant")["strategy"]?["matrix"]?["variant"]?.string
         #expect(matrix == "${{ fromJSON(needs.list.outputs.scenarios).scenarios[0].variants.*.name }}")
 
-        // One job per variant: a passing JUnit file of one test case, a summary with its table and chart, a run directory.
+        // One job per variant: a passing JUnit file of one test case, a summary with its table and chart,
+        // a run directory.
         for variant in variants {
             let job = try runner.run(job: "variant", label: "variant-\(variant)", context: ["matrix.variant": variant])
-            #expect(job.junit["junit-\(variant).xml"].map { $0.testcases == 1 && $0.failures == 0 } == true, "\(job.junit)")
-            #expect(job.summary.contains("### leakharness check: gate-small"), "\(job.summary)")
+            let junit = job.junit["junit-\(variant).xml"]
+            #expect(junit.map { $0.testcases == 1 && $0.failures == 0 } == true, "\(job.junit)")
+            #expect(job.summary.contains("### leakharness check: tiny"), "\(job.summary)")
             #expect(job.summary.contains("| `\(variant)` |"))
             #expect(job.summary.components(separatedBy: "\nxychart-beta\n").count - 1 == 1)
             let stored = try #require(runner.artifacts["run-\(variant)"])
             let runs = try FileManager.default.contentsOfDirectory(atPath: stored)
-            #expect(runs.count == 1 && FileManager.default.fileExists(atPath: "\(stored)/\(runs[0])/summary.json"), "\(runs)")
+            #expect(runs.count == 1, "\(runs)")
+            #expect(FileManager.default.fileExists(atPath: "\(stored)/\(runs.first ?? "")/summary.json"))
         }
 
         // The last job: one merged run, gated, its table and a chart per variant in the summary, a report to paste.
@@ -63,7 +68,7 @@ struct WorkflowTests {
         #expect(report.summary.contains("**All 2 variant(s) pass.**"), "\(report.summary)")
         #expect(report.summary.components(separatedBy: "\nxychart-beta\n").count - 1 == 2)
         let pullRequest = try String(contentsOfFile: report.workspace + "/merged/pull-request.md", encoding: .utf8)
-        #expect(pullRequest.hasPrefix("### leakharness: gate-small\n"))
+        #expect(pullRequest.hasPrefix("### leakharness: tiny\n"))
         #expect(pullRequest.components(separatedBy: "\nxychart-beta\n").count - 1 == 2)
         #expect(runner.artifacts["leakharness-report"] != nil)
     }

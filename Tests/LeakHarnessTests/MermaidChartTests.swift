@@ -52,7 +52,8 @@ import Testing
         #expect(block.contains("\nxychart-beta\n"))
         #expect(block.contains("    title \"held: 'RETENTION'\"\n"))
         // 1200 samples 50 ms apart: 59.95 s.
-        #expect(block.contains("    x-axis \"seconds\" 0 --> 60.0\n") || block.contains("    x-axis \"seconds\" 0 --> 59.9\n"))
+        #expect(block.contains("    x-axis \"seconds\" 0 --> 60.0\n")
+            || block.contains("    x-axis \"seconds\" 0 --> 59.9\n"))
         let series = Self.lines(block)
         #expect(series.count == 2)
         #expect(series.allSatisfy { $0.count == MermaidChart.defaultPoints })
@@ -64,9 +65,10 @@ import Testing
     }
 
     @Test func withoutHeapStatisticsOneLineAndWithoutSamplesNoChart() throws {
-        let block = try #require(MermaidChart.render(title: "t", samples: Self.sawtooth(passes: 2, perPass: 100, heap: false)))
+        let rows = Self.sawtooth(passes: 2, perPass: 100, heap: false)
+        let block = try #require(MermaidChart.render(title: "t", samples: rows))
         #expect(Self.lines(block).count == 1)
         #expect(MermaidChart.render(title: "t", samples: []) == nil)
-        #expect(MermaidChart.render(title: "t", samples: Array(Self.sawtooth(passes: 1, perPass: 10, heap: false).prefix(1))) == nil)
+        #expect(MermaidChart.render(title: "t", samples: Array(rows.prefix(1))) == nil)
     }
 }

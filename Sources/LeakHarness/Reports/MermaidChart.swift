@@ -55,7 +55,9 @@ public enum MermaidChart {
 
     /// The indices `downsample` keeps, for `rows` sorted by time.
     static func downsampledIndices(_ rows: [SampleRow], to count: Int) -> [Int] {
-        guard rows.count > count, count >= 3, let first = rows.first, let last = rows.last else { return Array(rows.indices) }
+        guard rows.count > count, count >= 3, let first = rows.first, let last = rows.last else {
+            return Array(rows.indices)
+        }
         let t0 = Double(first.tMs), span = Double(last.tMs - first.tMs) / Double(count - 2)
         // Samples 1..<n-1 into count-2 buckets by time.
         var buckets = [[Int]](repeating: [], count: count - 2)

@@ -27,8 +27,8 @@ public enum PullRequestReport {
         var md = ""
         for v in summary.variants {
             let rows = samples[v.name] ?? []
-            guard let chart = MermaidChart.render(title: "\(v.name): \(v.verdict.rawValue) (\(v.cause.rawValue))", samples: rows)
-            else { continue }
+            let title = "\(v.name): \(v.verdict.rawValue) (\(v.cause.rawValue))"
+            guard let chart = MermaidChart.render(title: title, samples: rows) else { continue }
             md += "#### `\(v.name)`: **\(v.verdict.rawValue)** (\(v.cause.rawValue))\n\n"
             md += v.reason + "\n\n"
             md += chart + "\n"

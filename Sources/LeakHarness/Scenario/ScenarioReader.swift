@@ -116,7 +116,8 @@ struct ScenarioReader {
         do {
             try scratch.set(knob, value)
         } catch {
-            let words = knob.accepted.split(separator: ", ").map(String.init).filter { !$0.contains(" ") && !$0.contains(":") }
+            let words = knob.accepted.split(separator: ", ").map(String.init)
+                .filter { !$0.contains(" ") && !$0.contains(":") }
             let hint = knob.isNumeric ? nil : ScenarioLoader.suggestion(for: value, among: words)
             throw fail(node, path, error.description + (hint.map { "; did you mean '\($0)'?" } ?? ""))
         }
@@ -131,7 +132,8 @@ struct ScenarioReader {
             let keyPath = "\(path).\(entry.key)"
             let value = attempt { () throws(ScenarioError) -> (Knob, String) in
                 guard let knob = Knob(rawValue: entry.key) else {
-                    throw unknownKey(entry.key, entry.keyNode, path: keyPath, valid: Knob.allCases.map(\.rawValue) + extra)
+                    throw unknownKey(entry.key, entry.keyNode, path: keyPath,
+                                     valid: Knob.allCases.map(\.rawValue) + extra)
                 }
                 return (knob, try knobValue(knob, entry.value, path: keyPath))
             }
@@ -144,7 +146,8 @@ struct ScenarioReader {
     func safeName(_ node: Node, path: String, what: String) throws(ScenarioError) -> String {
         let name = try text(node, path: path)
         guard ScenarioLoader.isSafeName(name) else {
-            throw fail(node, path, "\(what) '\(name)' is not safe as a file name: use 1-64 of [A-Za-z0-9._-], not starting with '.'")
+            throw fail(node, path,
+                       "\(what) '\(name)' is not safe as a file name: use 1-64 of [A-Za-z0-9._-], not starting with '.'")
         }
         return name
     }
@@ -169,7 +172,9 @@ struct ScenarioReader {
     }
 
     /// One value or a non-empty list of values of a string enum.
-    func list<T: RawRepresentable<String> & CaseIterable & Equatable>(_ node: Node, path: String, of: T.Type, what: String) throws(ScenarioError) -> [T] {
+    func list<T: RawRepresentable<String> & CaseIterable & Equatable>(
+        _ node: Node, path: String, of: T.Type, what: String
+    ) throws(ScenarioError) -> [T] {
         let items: [Node]
         if case .sequence(let sequence) = node { items = Array(sequence) } else { items = [node] }
         guard !items.isEmpty else { throw fail(node, path, "expected at least one \(what)") }
@@ -179,7 +184,8 @@ struct ScenarioReader {
             let word = try text(item, path: path)
             guard let value = T(rawValue: word) else {
                 let hint = ScenarioLoader.suggestion(for: word, among: valid).map { "did you mean '\($0)'? " } ?? ""
-                throw fail(item, path, "unknown \(what) '\(word)'; \(hint)expected one of: \(valid.joined(separator: ", "))")
+                throw fail(item, path,
+                           "unknown \(what) '\(word)'; \(hint)expected one of: \(valid.joined(separator: ", "))")
             }
             if !out.contains(value) { out.append(value) }
         }
@@ -199,7 +205,9 @@ struct ScenarioReader {
         switch entry.key {
         case "tolerance_mb_per_1000_files":
             let x = try number(entry.value, path: keyPath)
-            guard x > 0, x <= 1_000_000 else { throw fail(entry.value, keyPath, "expected a positive number of MB, found \(x)") }
+            guard x > 0, x <= 1_000_000 else {
+                throw fail(entry.value, keyPath, "expected a positive number of MB, found \(x)")
+            }
             t.toleranceMBPer1000Files = x
         case "min_files":
             let n = try int(entry.value, path: keyPath)
@@ -207,7 +215,9 @@ struct ScenarioReader {
             t.minFiles = n
         case "warmup_fraction":
             let x = try number(entry.value, path: keyPath)
-            guard x >= 0, x <= 0.9 else { throw fail(entry.value, keyPath, "expected a fraction from 0 to 0.9, found \(x)") }
+            guard x >= 0, x <= 0.9 else {
+                throw fail(entry.value, keyPath, "expected a fraction from 0 to 0.9, found \(x)")
+            }
             t.warmupFraction = x
         default:
             throw unknownKey(entry.key, entry.keyNode, path: keyPath, valid: ScenarioLoader.thresholdKeys)
@@ -217,13 +227,15 @@ struct ScenarioReader {
     /// The scenario, or every problem of the document in line order (one problem alone, several as `.several`).
     func scenario(_ root: Node) throws(ScenarioError) -> Scenario {
         guard case .mapping = root else {
-            throw fail(root, "(document)", "expected a mapping with name, description and variants, found \(Self.kind(root))")
+            throw fail(root, "(document)",
+                       "expected a mapping with name, description and variants, found \(Self.kind(root))")
         }
         let scenario = read(root)
         let found = problems.list.filter { if case .several = $0 { false } else { true } }
         if found.count == 1 { throw found[0] }
         if !found.isEmpty {
-            let ordered = found.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            let ordered = found.enumerated()
+                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
             throw .several(ordered.map(\.element))
         }
         guard let scenario else { throw fail(root, "(document)", "not a valid scenario") }
@@ -236,7 +248,8 @@ struct ScenarioReader {
         var byKey: [String: Entry] = [:]
         for entry in top {
             guard ScenarioLoader.topLevelKeys.contains(entry.key) else {
-                problems.list.append(unknownKey(entry.key, entry.keyNode, path: entry.key, valid: ScenarioLoader.topLevelKeys))
+                problems.list.append(unknownKey(entry.key, entry.keyNode, path: entry.key,
+                                                valid: ScenarioLoader.topLevelKeys))
                 continue
             }
             byKey[entry.key] = entry
@@ -269,14 +282,16 @@ struct ScenarioReader {
         }
 
         let before = problems.list.count
-        let thresholds = byKey["thresholds"].flatMap { e in attempt { () throws(ScenarioError) in try self.thresholds(e.value) } }
+        let thresholds = byKey["thresholds"]
+            .flatMap { e in attempt { () throws(ScenarioError) in try self.thresholds(e.value) } }
             ?? Thresholds()
         let thresholdsOK = problems.list.count == before
 
         var base = VariantConfig()
         var baseOK = true
         if let entry = byKey["base"] {
-            if let baseKnobs = attempt({ () throws(ScenarioError) in try knobs(try entries(entry.value, path: "base"), path: "base") }) {
+            let read = attempt { () throws(ScenarioError) in try knobs(try entries(entry.value, path: "base"), path: "base") }
+            if let baseKnobs = read {
                 base = apply(baseKnobs, to: base)
             } else {
                 baseOK = false
@@ -288,7 +303,9 @@ struct ScenarioReader {
         var variantsOK = false
         var names: [String] = []
         if let variantsEntry = required("variants"),
-           let variantEntries = attempt({ () throws(ScenarioError) in try entries(variantsEntry.value, path: "variants") }) {
+           let variantEntries = attempt({ () throws(ScenarioError) in
+               try entries(variantsEntry.value, path: "variants")
+           }) {
             if variantEntries.isEmpty {
                 problems.list.append(fail(variantsEntry.value, "variants", "expected at least one variant"))
             }
@@ -345,23 +362,32 @@ struct ScenarioReader {
                  baseFilesNode: Node?) -> Variant? {
         let path = "variants.\(entry.key)"
         let before = problems.list.count
-        let variantName = attempt { () throws(ScenarioError) in try safeName(entry.keyNode, path: path, what: "variant name") }
+        let variantName = attempt { () throws(ScenarioError) in
+            try safeName(entry.keyNode, path: path, what: "variant name")
+        }
         let body: [Entry]
         if case .scalar = entry.value, Self.tag(entry.value) == .null {
             body = []
         } else {
-            guard let read = attempt({ () throws(ScenarioError) in try entries(entry.value, path: path) }) else { return nil }
+            guard let read = attempt({ () throws(ScenarioError) in try entries(entry.value, path: path) }) else {
+                return nil
+            }
             body = read
         }
-        let overrides = attempt { () throws(ScenarioError) in try knobs(body, path: path, extra: ScenarioLoader.variantExtraKeys) }
+        let overrides = attempt { () throws(ScenarioError) in
+            try knobs(body, path: path, extra: ScenarioLoader.variantExtraKeys)
+        }
         var expect: Expectation?
         var document: String?
         var models: String?
         for extra in body {
             switch extra.key {
-            case "expect": expect = attempt { () throws(ScenarioError) in try expectation(extra.value, path: "\(path).expect") }
-            case "document": document = attempt { () throws(ScenarioError) in try text(extra.value, path: "\(path).document") }
-            case "models": models = attempt { () throws(ScenarioError) in try text(extra.value, path: "\(path).models") }
+            case "expect":
+                expect = attempt { () throws(ScenarioError) in try expectation(extra.value, path: "\(path).expect") }
+            case "document":
+                document = attempt { () throws(ScenarioError) in try text(extra.value, path: "\(path).document") }
+            case "models":
+                models = attempt { () throws(ScenarioError) in try text(extra.value, path: "\(path).models") }
             default: break
             }
         }
@@ -375,7 +401,8 @@ struct ScenarioReader {
                 + "(warmup_fraction \(thresholds.warmupFraction)), fewer than min_files \(thresholds.minFiles)"))
         }
         guard problems.list.count == before, let variantName else { return nil }
-        return Variant(name: variantName, config: config, overrides: overrides, expect: expect, document: document, models: models)
+        return Variant(name: variantName, config: config, overrides: overrides, expect: expect, document: document,
+                       models: models)
     }
 
     /// Applies validated knobs in catalogue order.
