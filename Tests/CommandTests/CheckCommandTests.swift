@@ -74,14 +74,16 @@ struct CheckCommandTests {
         let out = try Harness.temporaryDirectory("check")
         defer {
             try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)
+            try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString)
+                .deletingLastPathComponent)
         }
         let outcome = try Harness.run(["check", path, "--out", out])
         #expect(outcome.status == 2)
         let lines = outcome.stderr.split(separator: "\n").map(String.init).filter { $0.contains(path) }
         #expect(lines.count == 3, "stderr: \(outcome.stderr)")
         #expect(lines.first?.contains(":1: description: missing required key") == true, "\(lines)")
-        #expect(lines.dropFirst().first?.contains("base.workerz: unknown key 'workerz'; did you mean 'workers'?") == true)
+        #expect(lines.dropFirst().first?.contains("base.workerz: unknown key 'workerz'; did you mean 'workers'?")
+                == true)
         #expect(lines.last?.contains("variants.held.futures: 'kept' is not valid") == true, "\(lines)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
         // A second broken file given after it: its problem is reported in the same run.
@@ -95,7 +97,8 @@ struct CheckCommandTests {
         #expect(both.status == 2)
         #expect(both.stderr.split(separator: "\n").filter { $0.contains(path) || $0.contains(second) }.count == 4,
                 "stderr: \(both.stderr)")
-        #expect(both.stderr.contains("variants.held.writer: 'clos' is not valid; expected close, abandon; did you mean 'close'?"))
+        #expect(both.stderr.contains(
+            "variants.held.writer: 'clos' is not valid; expected close, abandon; did you mean 'close'?"))
     }
 
     @Test func baselineUpdatedThenCheckPassesAndAWorseSlopeFails() throws {

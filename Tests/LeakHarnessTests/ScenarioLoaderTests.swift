@@ -193,7 +193,8 @@ func withVariant(_ extra: String) -> String {
         let error = try #require(scenarioError(yaml))
         let problems = error.problems
         #expect(problems.map(\.line) == [1, 3, 7, 9, 10], "\(error)")
-        #expect(problems.map(\.key) == ["description", "base.workerz", "variants.v.writer", "variants.w.expect", "steps"])
+        #expect(problems.map(\.key) == ["description", "base.workerz", "variants.v.writer", "variants.w.expect",
+                                        "steps"])
         let lines = error.description.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
         #expect(lines.allSatisfy { $0.hasPrefix("t.yaml:") })

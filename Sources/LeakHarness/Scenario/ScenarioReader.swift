@@ -146,8 +146,8 @@ struct ScenarioReader {
     func safeName(_ node: Node, path: String, what: String) throws(ScenarioError) -> String {
         let name = try text(node, path: path)
         guard ScenarioLoader.isSafeName(name) else {
-            throw fail(node, path,
-                       "\(what) '\(name)' is not safe as a file name: use 1-64 of [A-Za-z0-9._-], not starting with '.'")
+            throw fail(node, path, "\(what) '\(name)' is not safe as a file name: "
+                       + "use 1-64 of [A-Za-z0-9._-], not starting with '.'")
         }
         return name
     }
@@ -290,7 +290,9 @@ struct ScenarioReader {
         var base = VariantConfig()
         var baseOK = true
         if let entry = byKey["base"] {
-            let read = attempt { () throws(ScenarioError) in try knobs(try entries(entry.value, path: "base"), path: "base") }
+            let read = attempt { () throws(ScenarioError) in
+                try knobs(try entries(entry.value, path: "base"), path: "base")
+            }
             if let baseKnobs = read {
                 base = apply(baseKnobs, to: base)
             } else {
@@ -338,8 +340,8 @@ struct ScenarioReader {
                 }
                 steps = list
             } else {
-                problems.list.append(fail(entry.value, "steps",
-                                          "expected a non-empty list of variant names, found \(Self.kind(entry.value))"))
+                let found = Self.kind(entry.value)
+                problems.list.append(fail(entry.value, "steps", "expected a non-empty list of variant names, found \(found)"))
             }
         }
         let from = byKey["from"].flatMap { e in attempt { () throws(ScenarioError) in try known(e.value, "from") } }
