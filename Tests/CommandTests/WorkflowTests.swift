@@ -12,19 +12,26 @@ struct WorkflowTests {
     static let smallScenario = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
 
     @Test func actionlintAcceptsTheWorkflowAndRejectsABrokenCopy() throws {
-        let actionlint = try Harness.venvTool("actionlint")
-        let lint = try Harness.exec(actionlint, ["-no-color", Self.workflow])
-        #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
-        // The same file with a job that needs one that does not exist: the linter really reads it.
+        // actionlint checks every `run:` script with shellcheck too, when it is given one.
+        let lint = { (file: String) throws -> Harness.Outcome in
+            try Harness.exec(try Harness.venvTool("actionlint"),
+                             ["-no-color", "-shellcheck", try Harness.venvTool("shellcheck"), file])
+        }
+        let clean = try lint(Self.workflow)
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        // The same file with a job that needs one that does not exist, and a variable left unquoted in a script:
+        // the linter really reads the file, and shellcheck the scripts.
         let dir = try Harness.temporaryDirectory("workflow-lint")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let text = try String(contentsOfFile: Self.workflow, encoding: .utf8)
-        #expect(text.contains("    needs: list\n"))
+        #expect(text.contains("    needs: list\n") && text.contains("--variant \"$VARIANT\""))
         try text.replacingOccurrences(of: "    needs: list\n", with: "    needs: lsit\n")
+            .replacingOccurrences(of: "--variant \"$VARIANT\"", with: "--variant $VARIANT")
             .write(toFile: dir + "/broken.yml", atomically: true, encoding: .utf8)
-        let broken = try Harness.exec(actionlint, ["-no-color", dir + "/broken.yml"])
+        let broken = try lint(dir + "/broken.yml")
         #expect(broken.status != 0)
         #expect(broken.stdout.contains("\"lsit\""), "\(broken.stdout)")
+        #expect(broken.stdout.contains("SC2086"), "\(broken.stdout)")
     }
 
     @Test func everyJobRunsHereAndWritesItsSummaryJUnitAndArtifacts() throws {
