@@ -35,8 +35,9 @@ struct SchemaTests {
     @Test func runCiWatchAndBisectDirectoriesMatchTheirSchemas() throws {
         let out = try Harness.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        // The real ci scenario at small sizes (the verdicts do not matter here, the fields do).
-        let run = try Harness.run(["run", "ci", "--files", "150", "--passes", "2", "--settle", "0",
+        // The real ci scenario at small sizes (the verdicts do not matter here, the fields do), with a settle so that
+        // the fields measured after it (RSS after the settle, glibc's heap layout) are there too.
+        let run = try Harness.run(["run", "ci", "--files", "150", "--passes", "2", "--settle", "1",
                                    "--out", out + "/run"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let watch = try Harness.run(["watch", "--out", out + "/watch", "--interval-ms", "50", "--",
@@ -80,6 +81,18 @@ struct SchemaTests {
             let broken = try validate([try renamed(manifests[1], from, to)], schema: "run.schema.json")
             #expect(broken.status != 0, "run.json with \(from) renamed to \(to) passed")
         }
+    }
+
+    @Test func committedExamplesMatchTheSchemas() throws {
+        let examples = Harness.repository.appendingPathComponent("reports/examples").path
+        let directories = try FileManager.default.contentsOfDirectory(atPath: examples).sorted()
+            .map { "\(examples)/\($0)" }
+            .filter { FileManager.default.fileExists(atPath: $0 + "/summary.json") }
+        #expect(directories.count >= 4, "\(directories)")
+        let summaries = try validate(directories.map { $0 + "/summary.json" }, schema: "summary.schema.json")
+        #expect(summaries.status == 0, "\(summaries.stdout)\(summaries.stderr)")
+        let manifests = try validate(directories.map { $0 + "/run.json" }, schema: "run.schema.json")
+        #expect(manifests.status == 0, "\(manifests.stdout)\(manifests.stderr)")
     }
 
     @Test func listJsonMatchesItsSchemaWithScenariosAndProblems() throws {
