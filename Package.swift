@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandTests",
-            dependencies: [],
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
     ],

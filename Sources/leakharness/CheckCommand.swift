@@ -44,14 +44,23 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Every scenario is resolved before anything runs: a malformed file exits 2 at once.
-        let resolved = try targets.map { t -> CheckTarget in
+        // Every scenario is resolved before anything runs: malformed files exit 2 at once, with all their problems.
+        var resolved: [CheckTarget] = []
+        var problems: [String] = []
+        for t in targets {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: "\(t)/run.json"), FileManager.default.fileExists(atPath: t, isDirectory: &isDir), isDir.boolValue {
-                return .runDirectory(t)
+            if FileManager.default.fileExists(atPath: "\(t)/run.json"),
+               FileManager.default.fileExists(atPath: t, isDirectory: &isDir), isDir.boolValue {
+                resolved.append(.runDirectory(t))
+                continue
             }
-            return .scenario(try overrides.scenario(t))
+            do {
+                resolved.append(.scenario(try overrides.scenario(t)))
+            } catch let failure as UsageFailure {
+                problems.append(failure.message)
+            }
         }
+        if !problems.isEmpty { throw UsageFailure(message: problems.joined(separator: "\n")) }
         var existing: Baseline?
         if let baseline {
             if updateBaseline, !FileManager.default.fileExists(atPath: baseline) {

@@ -34,7 +34,9 @@ struct LeakHarnessCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as UsageFailure {
-            FileHandle.standardError.write(Data("leakharness: \(failure.message)\n".utf8))
+            // One line per problem, each prefixed, so that every line reads `leakharness: file:line: key: reason`.
+            let lines = failure.message.split(separator: "\n", omittingEmptySubsequences: false)
+            FileHandle.standardError.write(Data(lines.map { "leakharness: \($0)\n" }.joined().utf8))
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .validationFailure {

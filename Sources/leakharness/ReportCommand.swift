@@ -1,8 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import LeakHarness
 
-/// `leakharness report RUN_DIR` rebuilds a run directory's reports; `leakharness report merge DIR... --out DIR` merges runs.
+/// `leakharness report RUN_DIR` rebuilds a run directory's reports (or prints them for a pull request);
+/// `leakharness report merge DIR... --out DIR` merges runs.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -12,7 +13,8 @@ struct ReportCommand: ParsableCommand {
     )
 }
 
-/// `leakharness report [rebuild] RUN_DIR`: rebuild summary.json, summary.csv, report.md and charts from run.json and the CSVs.
+/// `leakharness report [rebuild] RUN_DIR [--for files|pull-request]`: rebuild summary.json, summary.csv, report.md
+/// and charts from run.json and the CSVs, or print markdown with charts GitHub draws.
 struct ReportRebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
@@ -22,7 +24,19 @@ struct ReportRebuildCommand: ParsableCommand {
     @Argument(help: "A run directory written by `leakharness run` (it holds run.json).")
     var runDirectory: String
 
+    @Option(name: .customLong("for"),
+            help: "files: rewrite the run directory's reports; pull-request: print markdown with charts GitHub draws.")
+    var audience: ReportAudience = .files
+
     func run() throws {
+        if audience == .pullRequest {
+            do {
+                print(try PullRequestReport.render(runDirectory: runDirectory), terminator: "")
+            } catch {
+                throw UsageFailure(message: "report: \(error)")
+            }
+            return
+        }
         do {
             try RunReporter.write(runDirectory: runDirectory)
         } catch .writeFailed(let path, let why) {
@@ -34,3 +48,5 @@ struct ReportRebuildCommand: ParsableCommand {
         print(RunReporter.reportPath(runDirectory: runDirectory))
     }
 }
+
+extension ReportAudience: ExpressibleByArgument {}

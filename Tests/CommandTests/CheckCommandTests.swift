@@ -25,6 +25,10 @@ struct CheckCommandTests {
         #expect(markdown.contains("### leakharness check: gate-small"))
         #expect(markdown.contains("| variant | files/s | RSS start MB |"))
         #expect(markdown.contains("| `held` |"))
+        // Beside the table, each variant's RSS and live heap as a chart GitHub draws.
+        #expect(markdown.components(separatedBy: "```mermaid\nxychart-beta").count - 1 == 0)
+        #expect(markdown.components(separatedBy: "\nxychart-beta\n").count - 1 == 2, "\(markdown)")
+        #expect(markdown.contains("#### `held`: **RETENTION**"))
         // The JUnit file parses as XML, with one test case per variant and no failure.
         let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: junit)))
         let counter = JUnitElementCounter()
@@ -58,6 +62,43 @@ struct CheckCommandTests {
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains(path) && outcome.stderr.contains("worker"), "stderr: \(outcome.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+    }
+
+    @Test func threeMistakesGiveThreeErrorsInOneRunBeforeAnyWork() throws {
+        // No description, a misspelt knob, a value that is not one of the knob's: three lines, exit 2, nothing run.
+        let path = try copy({
+            $0.replacingOccurrences(of: "description: ", with: "# description: ")
+                .replacingOccurrences(of: "  workers: 2\n", with: "  workerz: 2\n")
+                .replacingOccurrences(of: "    futures: keep\n", with: "    futures: kept\n")
+        }, name: "gate-three")
+        let out = try Harness.temporaryDirectory("check")
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString)
+                .deletingLastPathComponent)
+        }
+        let outcome = try Harness.run(["check", path, "--out", out])
+        #expect(outcome.status == 2)
+        let lines = outcome.stderr.split(separator: "\n").map(String.init).filter { $0.contains(path) }
+        #expect(lines.count == 3, "stderr: \(outcome.stderr)")
+        #expect(lines.first?.contains(":1: description: missing required key") == true, "\(lines)")
+        #expect(lines.dropFirst().first?.contains("base.workerz: unknown key 'workerz'; did you mean 'workers'?")
+                == true)
+        #expect(lines.last?.contains("variants.held.futures: 'kept' is not valid") == true, "\(lines)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+        // A second broken file given after it: its problem is reported in the same run.
+        let second = try copy({ $0.replacingOccurrences(of: "  held:\n", with: "  held:\n    writer: clos\n") },
+                              name: "gate-fourth")
+        defer {
+            try? FileManager.default.removeItem(atPath: ((second as NSString).deletingLastPathComponent as NSString)
+                .deletingLastPathComponent)
+        }
+        let both = try Harness.run(["check", path, second, "--out", out])
+        #expect(both.status == 2)
+        #expect(both.stderr.split(separator: "\n").filter { $0.contains(path) || $0.contains(second) }.count == 4,
+                "stderr: \(both.stderr)")
+        #expect(both.stderr.contains(
+            "variants.held.writer: 'clos' is not valid; expected close, abandon; did you mean 'close'?"))
     }
 
     @Test func baselineUpdatedThenCheckPassesAndAWorseSlopeFails() throws {

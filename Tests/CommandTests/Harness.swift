@@ -25,15 +25,21 @@ enum Harness {
 
     /// Runs `leakharness arguments...` in the repository and waits for it.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try exec(binary, arguments, environment: environment)
+    }
+
+    /// Runs `executable arguments...` in `directory` (default: the repository) and waits for it.
+    static func exec(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                     directory: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = repository
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? repository
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe()
         // stderr goes to a file, so neither stream can fill up and block the process while the other is read.
         let errPath = NSTemporaryDirectory() + "leakharness-stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = out
@@ -45,6 +51,20 @@ enum Harness {
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Why a tool the tests need is missing.
+    struct MissingTool: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path) is missing: run scripts/test.sh, which installs it into .build/venv" }
+    }
+
+    /// A Python tool that scripts/test.sh installs into `.build/venv` (actionlint, check-jsonschema); throws when
+    /// it is missing, so that a test needing it fails instead of being skipped.
+    static func venvTool(_ name: String) throws -> String {
+        let path = repository.appendingPathComponent(".build/venv/bin/\(name)").path
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingTool(path: path) }
+        return path
     }
 
     /// A fresh temporary directory.

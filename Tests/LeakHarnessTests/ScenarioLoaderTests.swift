@@ -179,6 +179,42 @@ func withVariant(_ extra: String) -> String {
         #expect(error.description.hasPrefix(expected), "got: \(error.description)")
     }
 
+    @Test func threeMistakesGiveThreeProblemsInLineOrder() throws {
+        let yaml = """
+            name: t
+            base:
+              workerz: 2
+              files: 600
+            variants:
+              v:
+                writer: abandn
+              w:
+                expect: LEK
+            steps: [v, x]
+
+            """
+        let error = try #require(scenarioError(yaml))
+        let problems = error.problems
+        #expect(problems.map(\.line) == [1, 3, 7, 9, 10], "\(error)")
+        #expect(problems.map(\.key) == ["description", "base.workerz", "variants.v.writer", "variants.w.expect",
+                                        "steps"])
+        let lines = error.description.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines.allSatisfy { $0.hasPrefix("t.yaml:") })
+        #expect(lines[1].hasSuffix("did you mean 'workers'?"))
+        #expect(lines[2].hasSuffix("did you mean 'abandon'?"))
+        #expect(lines[3].contains("did you mean 'LEAK'?"))
+        #expect(lines[4].contains("unknown variant 'x'"))
+    }
+
+    @Test func aBrokenKnobDoesNotAddAFileCountComplaint() throws {
+        // 60 files would be too few, but the variant's other knob is wrong: only what is certain is reported.
+        let yaml = "name: t\ndescription: d\nbase:\n  files: 600\nvariants:\n  v:\n    files: 60\n    passes: x\n"
+        let error = try #require(scenarioError(yaml))
+        #expect(error.problems.count == 1, "\(error)")
+        #expect(error.key == "variants.v.passes")
+    }
+
     @Test func safeNames() {
         for good in ["5.2a", "0", "final", "glibc-arena2", "a_b", String(repeating: "x", count: 64)] {
             #expect(ScenarioLoader.isSafeName(good), "\(good)")

@@ -74,13 +74,15 @@ public enum Gate {
         }
     }
 
-    /// The markdown for a CI step summary: a heading per run, its verdict table, then the failures.
+    /// The markdown for a CI step summary: a heading per run, its verdict table and charts, then the failures.
     public static func stepSummary(_ runs: [(summary: RunSummary, directory: String)], checks: [VariantCheck]) -> String {
         var md = ""
         for run in runs {
             md += "### leakharness check: \(run.summary.scenario)\n\n"
             md += MarkdownTable.verdicts(run.summary) + "\n"
             md += "Run directory: `\(run.directory)`\n\n"
+            md += PullRequestReport.charts(runDirectory: run.directory, summary: run.summary)
+            md += "\n"
         }
         let failures = checks.flatMap(\.failures)
         if failures.isEmpty {

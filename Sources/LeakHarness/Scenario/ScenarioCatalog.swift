@@ -8,6 +8,12 @@ public struct ScenarioCatalog: Sendable, Hashable {
         public var path: String
         /// The validated scenario, or why it is not valid.
         public var result: Result<Scenario, ScenarioError>
+
+        /// A file and what loading it gave.
+        public init(path: String, result: Result<Scenario, ScenarioError>) {
+            self.path = path
+            self.result = result
+        }
     }
 
     /// The directory's path.
@@ -103,7 +109,7 @@ public struct ScenarioCatalog: Sendable, Hashable {
         for entry in entries {
             switch entry.result {
             case .failure(let error):
-                lines.append("error: \(error)")
+                lines += error.problems.map { "error: \($0)" }
             case .success(let scenario):
                 lines.append("\(scenario.name) — \(scenario.description)")
                 let changes = scenario.variants.map { variant in

@@ -12,8 +12,10 @@ public enum ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidOverride(option: String, reason: String)
     /// A selected variant is not in the scenario.
     case unknownVariant(name: String, scenario: String, available: [String])
+    /// Several problems of one file, in line order, each an `.invalid`.
+    case several([ScenarioError])
 
-    /// `file:line: key: reason`, or the closest equivalent for errors without a line.
+    /// `file:line: key: reason` (one line per problem), or the closest equivalent for errors without a line.
     public var description: String {
         switch self {
         case let .invalid(file, line, key, reason):
@@ -28,18 +30,32 @@ public enum ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(option): \(reason)"
         case let .unknownVariant(name, scenario, available):
             "\(scenario): unknown variant '\(name)'; variants: \(available.joined(separator: ", "))"
+        case let .several(problems):
+            problems.map(\.description).joined(separator: "\n")
         }
     }
 
-    /// The 1-based line of the problem, when it comes from a file.
-    public var line: Int? {
-        if case let .invalid(_, line, _, _) = self { return line }
-        return nil
+    /// Every problem this error stands for: the list of `.several`, else itself.
+    public var problems: [ScenarioError] {
+        if case let .several(problems) = self { return problems }
+        return [self]
     }
 
-    /// The dotted key path of the problem (`variants.leaky.writer`), when it comes from a file.
+    /// The 1-based line of the (first) problem, when it comes from a file.
+    public var line: Int? {
+        switch self {
+        case let .invalid(_, line, _, _): line
+        case let .several(problems): problems.first?.line
+        default: nil
+        }
+    }
+
+    /// The dotted key path of the (first) problem (`variants.leaky.writer`), when it comes from a file.
     public var key: String? {
-        if case let .invalid(_, _, key, _) = self { return key }
-        return nil
+        switch self {
+        case let .invalid(_, _, key, _): key
+        case let .several(problems): problems.first?.key
+        default: nil
+        }
     }
 }
