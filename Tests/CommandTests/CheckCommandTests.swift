@@ -45,7 +45,7 @@ struct CheckCommandTests {
         let outcome = try Harness.run(["check", path, "--out", out, "--junit", junit])
         #expect(outcome.status == 1, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
         let line = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL: ") }.map(String.init) ?? ""
-        #expect(line.contains("gate-small/held: expected STABLE, measured RETENTION"), "\(outcome.stdout)")
+        #expect(line.contains("gate-small/held: expected STABLE / none, measured RETENTION / live-heap"), "\(outcome.stdout)")
         #expect(line.contains("MB/1000 files ["))
         let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: junit)))
         let counter = JUnitElementCounter()

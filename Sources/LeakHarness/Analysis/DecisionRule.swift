@@ -28,7 +28,8 @@ import Foundation
 /// is held: the allocator keeps more each pass); INCONCLUSIVE when the program's
 /// floors are unclear; then, the floors held and no growth within passes: RETENTION, cause allocator-retention, when
 /// the allocator keeps memory after a steady settle, INCONCLUSIVE when it does after a settle that never became
-/// steady, else STABLE.
+/// steady, when RSS grew within some passes only, or when RSS floors rose over too few passes and were not given
+/// back; else STABLE.
 public enum DecisionRule {
     /// The floors must rise by at least this much per pass, whatever the tolerance, to count.
     public static let floorMarginMB = 4.0
@@ -196,10 +197,6 @@ private struct Reading {
             return .init(verdict: .retention, cause: .allocatorRetention,
                          reason: "\(floorsText) while the \(liveText) hold: the allocator keeps more each \(word)")
         }
-        if let m = within.median, m > t, !within.grows {
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "\(withinText): growth in some \(words) only, \(floorsText)", toDecide: morePasses)
-        }
         if !programHeld {
             let what = liveTrend == nil ? floorsText : "\(liveText) (\(floorsText))"
             return .init(verdict: .inconclusive, cause: .none,
@@ -265,6 +262,10 @@ private struct Reading {
             }
             return .init(verdict: .retention, cause: .allocatorRetention,
                          reason: "\(how), \(floorsText); \(kept): memory kept by the allocator, not the program")
+        }
+        if let m = within.median, m > t, !within.grows {
+            return .init(verdict: .inconclusive, cause: .none,
+                         reason: "\(withinText): growth in some \(words) only, \(floorsText)", toDecide: morePasses)
         }
         if rssTrend == .rises, let first = rss.first, (e.settle?.rss ?? rss[rss.count - 1]) > first + floorT {
             return .init(verdict: .inconclusive, cause: .none,
