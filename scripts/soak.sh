@@ -16,7 +16,8 @@ poll=${SOAK_POLL_S:-5}
 if [ -z "${SOAK_SKIP_BUILD:-}" ]; then swift build -c release --product leakharness >&2; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakharness-soak-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait; rm -rf "$work"' EXIT
 # A copy of the binary, so that a rebuild during the soak changes nothing; its own TMPDIR, so its disk use is ours.
 cp .build/release/leakharness "$work/leakharness"
 bin="$work/leakharness"
@@ -45,10 +46,11 @@ poll() {
   while kill -0 "$pid" 2>/dev/null; do
     now=$(( $(date +%s) - start ))
     rss=$(kb "$pid" VmRSS)
-    disk=$(du -sk "$TMPDIR" 2>/dev/null | cut -f1)
+    disk=$( (du -sk "$TMPDIR" 2>/dev/null || true) | cut -f1)
     csv=$(ls $glob 2>/dev/null | head -1 || true)
-    pass=$( [ -n "$csv" ] && tail -n 1 "$csv" | cut -d, -f3 || echo 0)
-    [ -n "$rss" ] && printf '%s\t%s\t%s\t%s\n' "$now" "$rss" "${disk:-0}" "${pass:-0}" >> "$work/$label.tsv"
+    pass=0
+    if [ -n "$csv" ]; then pass=$( (tail -n 1 "$csv" || true) | cut -d, -f3); fi
+    if [ -n "$rss" ]; then printf '%s\t%s\t%s\t%s\n' "$now" "$rss" "${disk:-0}" "${pass:-0}" >> "$work/$label.tsv"; fi
     sleep "$poll"
   done
 }
@@ -80,6 +82,7 @@ t0=$(date +%s.%N)
 pid=$!
 poll "$pid" run "$work/out/*/samples/fixed.csv"
 wait "$pid" || echo "  run exited with status $?"
+pid=
 t1=$(date +%s.%N)
 dir=$(tail -n 1 "$work/run.out")
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  wall %.1f s\n", b - a }'
@@ -100,6 +103,7 @@ t0=$(date +%s.%N)
 pid=$!
 poll "$pid" watch "$work/out/*-watch/samples/*.csv"
 wait "$pid" || echo "  watch exited with status $?"
+pid=
 t1=$(date +%s.%N)
 dir=$(tail -n 1 "$work/watch.err")
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  wall %.1f s\n", b - a }'

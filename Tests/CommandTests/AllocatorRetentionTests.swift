@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// The Linux-only growth (DESIGN.md, pattern A) on a small configuration: glibc keeps freed memory, jemalloc gives it back.
+@Suite(.scratchFolder)
 struct AllocatorRetentionTests {
     @Test func glibcKeepsFarMoreThanJemallocAfterTheSettle() throws {
         let path = try Harness.scenarioFile("""
