@@ -9,7 +9,8 @@ struct ParentDeathCommandTests {
         name: long
         description: Test - a long variant that writes shards, killed with its parent.
         thresholds: {min_files: 10}
-        base: {workers: 1, files: 1000000, passes: 1, shard-size: 5, settle: 0, sample-interval-ms: 20, time-limit-s: 120}
+        base: {workers: 1, files: 1000000, passes: 1, shard-size: 5, settle: 0, sample-interval-ms: 20,
+               time-limit-s: 120}
         variants:
           first: {}
         """
@@ -50,7 +51,8 @@ struct ParentDeathCommandTests {
     }
 
     private func workFolders(in directory: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("leakharness-work-") }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("leakharness-work-") }
     }
 
     @Test func killedRunLeavesNoChildAndNoWorkFolder() throws {
@@ -77,7 +79,8 @@ struct ParentDeathCommandTests {
 
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(eventually(within: 10) { !children.contains(where: Self.isAlive) }, "child \(children) outlived its parent")
+        #expect(eventually(within: 10) { !children.contains(where: Self.isAlive) },
+                "child \(children) outlived its parent")
         // The orphaned child removed its work folder before it ended.
         #expect(workFolders(in: tmpdir).isEmpty, "\(workFolders(in: tmpdir))")
 
@@ -112,7 +115,9 @@ struct ParentDeathCommandTests {
         }
         let running = eventually(within: 30) {
             let direct = ReliabilityCommandTests.children(of: process.processIdentifier)
-            guard let root = direct.first(where: { Self.command(of: $0).first?.hasSuffix("sh") == true }) else { return false }
+            guard let root = direct.first(where: { Self.command(of: $0).first?.hasSuffix("sh") == true }) else {
+                return false
+            }
             tree = [root] + ReliabilityCommandTests.children(of: root)
             all = direct + tree
             return tree.count == 3 && tree.allSatisfy(Self.isAlive)
@@ -143,8 +148,8 @@ struct ParentDeathCommandTests {
         links.append(patterned)
 
         let out = try Harness.temporaryDirectory("runs")
-        let outcome = try Harness.run(["run", try Harness.scenarioFile(ReliabilityCommandTests.tinyScenario, name: "tiny"),
-                                       "--out", out], environment: ["TMPDIR": tmpdir])
+        let tiny = try Harness.scenarioFile(ReliabilityCommandTests.tinyScenario, name: "tiny")
+        let outcome = try Harness.run(["run", tiny, "--out", out], environment: ["TMPDIR": tmpdir])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(try fm.contentsOfDirectory(atPath: victim).isEmpty)
         #expect(try fm.contentsOfDirectory(atPath: lookalike).sorted() == ["owner.pid", "precious"])

@@ -36,7 +36,8 @@ struct WorkFolderTests {
             }
             a.remove()
             #expect(!FileManager.default.fileExists(atPath: a.path))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root) == [(b.path as NSString).lastPathComponent])
+            let left = try FileManager.default.contentsOfDirectory(atPath: root)
+            #expect(left == [(b.path as NSString).lastPathComponent])
         }
     }
 

@@ -97,7 +97,8 @@ public final class ScenarioRunner {
             failure = "work folder: \(error)"
         }
         let spec = ChildSpec(variant: variant.name, knobs: config.knobStrings, samplesPath: samples,
-                             resultPath: resultPath, workDirectory: work?.path ?? "", profileDirectory: profileDirectory)
+                             resultPath: resultPath, workDirectory: work?.path ?? "",
+                             profileDirectory: profileDirectory)
         let label = "[\(index + 1)/\(scenario.variants.count)] \(variant.name)"
         log.line("\(label): start, \(variant.overrides.isEmpty ? "base knobs" : variant.overrides.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
         if options.progress == false { progressLine("\(label): running") }

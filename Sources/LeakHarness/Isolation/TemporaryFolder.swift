@@ -12,7 +12,9 @@ public enum TemporaryFolder {
     /// Makes `<root>/<prefix>XXXXXX` with `mkdtemp` (mode 0700, never an existing path) and returns its path.
     public static func make(prefix: String, root: String = root) throws(IsolationError) -> String {
         var template = Array("\(root)/\(prefix)XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!).map { String(cString: $0) } }
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
         guard let made else {
             throw .output(path: "\(root)/\(prefix)XXXXXX", reason: "mkdtemp: \(String(cString: strerror(errno)))")
         }

@@ -83,7 +83,9 @@ public struct WorkFolder: Sendable, Hashable {
     /// The pid in `owner.pid` of the folder at `path`, or nil when the folder is not a work folder of this user.
     static func owner(of path: String) -> Int32? {
         var folder = stat()
-        guard lstat(path, &folder) == 0, folder.st_mode & S_IFMT == S_IFDIR, folder.st_uid == getuid() else { return nil }
+        guard lstat(path, &folder) == 0, folder.st_mode & S_IFMT == S_IFDIR, folder.st_uid == getuid() else {
+            return nil
+        }
         let file = "\(path)/\(ownerFile)"
         var info = stat()
         guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 32 else { return nil }

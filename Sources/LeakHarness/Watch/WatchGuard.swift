@@ -79,7 +79,11 @@ public final class WatchGuard {
                 var next: [Int32: UInt64] = [:]
                 for word in line.split(separator: " ") {
                     guard let pid = Int32(word), pid > 1 else { continue }
-                    if let known = members[pid] { next[pid] = known } else if let start = startTime(of: pid) { next[pid] = start }
+                    if let known = members[pid] {
+                        next[pid] = known
+                    } else if let start = startTime(of: pid) {
+                        next[pid] = start
+                    }
                 }
                 members = next
             }

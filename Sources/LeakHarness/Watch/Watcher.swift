@@ -92,7 +92,8 @@ public enum Watcher {
         }
         do {
             // `exec-child` binds the command to this process (parent-death signal), then becomes the command.
-            child = try ChildProcess(executable: options.executable, arguments: ["exec-child", "--", executable] + arguments,
+            child = try ChildProcess(executable: options.executable,
+                                     arguments: ["exec-child", "--", executable] + arguments,
                                      environment: ParentDeath.childEnvironment(ProcessInfo.processInfo.environment),
                                      logPath: nil, stdoutFD: outPipe[1], stderrFD: errPipe[1])
         } catch {
