@@ -78,7 +78,7 @@ struct ParentDeathCommandTests {
         #expect(children.count == 1)
 
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        #expect(eventually(within: 10) { !process.isRunning })
         #expect(eventually(within: 10) { !children.contains(where: Self.isAlive) },
                 "child \(children) outlived its parent")
         // The orphaned child removed its work folder before it ended.
@@ -99,10 +99,19 @@ struct ParentDeathCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmpdir).isEmpty)
     }
 
-    /// With a long grace the command ends of its parent-death SIGTERM; a command that ignores SIGTERM ends of the
-    /// SIGKILL that follows a short grace. Either way its whole tree (a shell and two sleeps) ends.
-    @Test(arguments: [(false, "600"), (true, "1")])
-    func killedWatchEndsTheWatchedCommand(ignoresTERM: Bool, grace: String) throws {
+    /// With a grace far longer than the test, the tree ends of SIGTERM alone.
+    @Test func killedWatchEndsTheWatchedCommandWithSIGTERM() throws {
+        try killWatch(ignoresTERM: false, grace: "600")
+    }
+
+    /// A tree that ignores SIGTERM ends of the SIGKILL that follows a short grace.
+    @Test func killedWatchEndsACommandThatIgnoresSIGTERMWithSIGKILL() throws {
+        try killWatch(ignoresTERM: true, grace: "1")
+    }
+
+    /// Runs `watch -- sh -c 'sleep 300 & sleep 301; wait'`, kills watch with SIGKILL once it has sampled the whole
+    /// tree (a shell and two sleeps), and expects the tree to end.
+    private func killWatch(ignoresTERM: Bool, grace: String) throws {
         let tmpdir = try Harness.temporaryDirectory("tmpdir")
         let out = try Harness.temporaryDirectory("watch")
         let script = (ignoresTERM ? "trap '' TERM; " : "") + "sleep 300 & sleep 301; wait"
@@ -120,12 +129,15 @@ struct ParentDeathCommandTests {
             }
             tree = [root] + ReliabilityCommandTests.children(of: root)
             all = direct + tree
-            return tree.count == 3 && tree.allSatisfy(Self.isAlive)
+            // watch has sampled the whole tree (the row's inflight is the tree's size), so its guard knows it.
+            guard tree.count == 3, let run = try? FileManager.default.contentsOfDirectory(atPath: out).first,
+                  let rows = try? Harness.csv("\(out)/\(run)/samples/sh.csv") else { return false }
+            return rows.contains { $0["inflight"] == "3" }
         }
         try #require(running, "the command's tree never started: \(tree)")
 
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        #expect(eventually(within: 10) { !process.isRunning })
         #expect(eventually(within: 20) { !all.contains(where: Self.isAlive) },
                 "alive after watch was killed: \(all.filter(Self.isAlive).map { Self.command(of: $0) })")
     }

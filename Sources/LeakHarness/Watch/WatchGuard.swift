@@ -92,9 +92,16 @@ public final class WatchGuard {
         return 0
     }
 
-    /// SIGTERM to each member still alive (the same process: its start time unchanged), then SIGKILL after the
-    /// grace period to those that remain.
-    static func end(_ members: [Int32: UInt64], graceSeconds: Double) {
+    /// SIGTERM to each member still alive (the same process: its start time unchanged) and to their descendants,
+    /// then SIGKILL after the grace period to those that remain.
+    static func end(_ known: [Int32: UInt64], graceSeconds: Double) {
+        var members = known
+        // Processes started since the last sample, below members still alive.
+        for pid in known.keys where isLive(pid, started: known[pid] ?? 0) {
+            for member in ProcessTree.members(root: pid) where members[member] == nil {
+                if let start = startTime(of: member) { members[member] = start }
+            }
+        }
         func alive() -> [Int32] { members.filter { isLive($0.key, started: $0.value) }.map(\.key) }
         for pid in alive() { kill(pid, SIGTERM) }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, graceSeconds) * 1e9)
