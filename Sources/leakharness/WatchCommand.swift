@@ -14,8 +14,8 @@ struct WatchCommand: ParsableCommand {
             a signal ended it); the last line on stderr is the run directory.
 
             The command ends with watch: if watch itself dies (killed, even with SIGKILL, or its terminal closed), the \
-            command gets SIGTERM at once (its parent-death signal) and every process of its tree still alive after \
-            --grace-s seconds gets SIGKILL.
+            command gets SIGTERM at once (its parent-death signal), so does the rest of its process tree, and every \
+            process of the tree still alive --grace-s seconds later gets SIGKILL.
             """)
 
     @Option(help: "Milliseconds between samples.")
