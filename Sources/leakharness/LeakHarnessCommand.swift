@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeakHarness
 
 /// The root command: it only lists the subcommands.
 @main
@@ -22,6 +23,8 @@ struct LeakHarnessCommand: ParsableCommand {
             CheckCommand.self,
             CompareCommand.self,
             WatchCommand.self,
+            ExecChildCommand.self,
+            WatchGuardCommand.self,
             FixtureGrowCommand.self,
             BenchCommand.self,
             EvaluateCommand.self,
@@ -30,6 +33,8 @@ struct LeakHarnessCommand: ParsableCommand {
 
     /// Usage and configuration errors exit 2, not ArgumentParser's 64.
     static func main() {
+        // Started by one of ours: end with the parent, and not at all when the parent is already gone.
+        guard ParentDeath.bindFromEnvironment() else { Foundation.exit(128 + ParentDeath.signal) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -12,6 +12,10 @@ struct WatchCommand: ParsableCommand {
             watch are forwarded to it. The x axis is time (slopes in MB/s) or, with --progress-regex, the count captured \
             from the command's output, e.g. '(\\d+)/\\d+' for a tqdm bar. Exits with the command's status (128 + signal when \
             a signal ended it); the last line on stderr is the run directory.
+
+            The command ends with watch: if watch itself dies (killed, even with SIGKILL, or its terminal closed), the \
+            command gets SIGTERM at once (its parent-death signal), so does the rest of its process tree, and every \
+            process of the tree still alive --grace-s seconds later gets SIGKILL.
             """)
 
     @Option(help: "Milliseconds between samples.")
@@ -23,6 +27,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Slope tolerance: MB/s (time), or MB/1000 items with --progress-regex.")
     var tolerance: Double?
 
+    @Option(help: "Seconds between SIGTERM and SIGKILL to the command's process tree when watch itself dies.")
+    var graceS = 5.0
+
     @Option(help: "Put the run directory under this folder instead of reports/runs.")
     var out: String = "reports/runs"
 
@@ -32,6 +39,7 @@ struct WatchCommand: ParsableCommand {
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the command after --, e.g. leakharness watch -- python3 train.py") }
         guard (10...60_000).contains(intervalMs) else { throw ValidationError("--interval-ms: must be from 10 to 60000") }
+        guard (0...600).contains(graceS) else { throw ValidationError("--grace-s: must be from 0 to 600") }
         if let tolerance, tolerance <= 0 { throw ValidationError("--tolerance: must be positive") }
         if let progressRegex {
             do { try Watcher.validate(progressRegex: progressRegex) } catch { throw ValidationError("\(error)") }
@@ -44,6 +52,7 @@ struct WatchCommand: ParsableCommand {
         options.progressRegex = progressRegex
         options.outputRoot = out
         options.tolerance = tolerance
+        options.graceSeconds = graceS
         let result: Watcher.Result
         do {
             result = try Watcher.run(command: command[0], arguments: Array(command.dropFirst()), options: options)

@@ -3,6 +3,7 @@ import Testing
 
 /// The Linux-only growth (pattern A: fresh buffers per file, a long tail of clip lengths) on a small configuration:
 /// glibc keeps freed memory, jemalloc gives it back.
+@Suite(.scratchFolder)
 struct AllocatorRetentionTests {
     @Test func glibcKeepsFarMoreThanJemallocAfterTheSettle() throws {
         let path = try Harness.scenarioFile("""

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness bench` end to end at `--quick` sizes: every key present and numeric (no timing is asserted).
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct BenchCommandTests {
     static let keys = [
         "decode_audio_s_per_s", "features_audio_s_per_cpu_s", "tfrecord_write_mb_per_s",
@@ -54,7 +54,7 @@ struct BenchCommandTests {
 }
 
 /// The committed FFTW plan keeps the features deterministic: two processes write byte-identical shards.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct FeatureDeterminismTests {
     private func extract() throws -> [String: Data] {
         let out = try Harness.temporaryDirectory("determinism")

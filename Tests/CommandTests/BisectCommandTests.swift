@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness bisect` end to end on the built binary, on a small automatic bisection.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct BisectCommandTests {
     @Test func autoBisectNamesTheOneMinimalSetWithItsProbes() throws {
         let scenario = Harness.repository.appendingPathComponent("Tests/Scenarios/bisect-small.yaml").path

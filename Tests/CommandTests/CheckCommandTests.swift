@@ -3,7 +3,7 @@ import FoundationXML
 import Testing
 
 /// `leakharness check` end to end on a small scenario (Tests/Scenarios/gate-small.yaml, about 300 files × 2 passes per variant).
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct CheckCommandTests {
     static let scenario = Harness.repository.appendingPathComponent("Tests/Scenarios/gate-small.yaml").path
 

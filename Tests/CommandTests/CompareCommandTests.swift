@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness compare` end to end.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct CompareCommandTests {
     @Test func aRunComparedWithItselfIsTheSameEverywhere() throws {
         let out = try Harness.temporaryDirectory("compare")

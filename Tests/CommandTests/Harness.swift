@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `leakharness` binary, as a user or CI would.
 ///
@@ -67,10 +68,11 @@ enum Harness {
         return path
     }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory inside the test's scratch folder (removed when the test ends).
     static func temporaryDirectory(_ label: String) throws -> String {
-        let path = NSTemporaryDirectory() + "leakharness-test-\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let root = try #require(ScratchFolder.current, "a test that makes temporary directories needs .scratchFolder")
+        let path = "\(root)/\(label)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         return path
     }
 

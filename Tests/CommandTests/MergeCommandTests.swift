@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness report merge` end to end: one run per variant, as a CI matrix makes them, merged and then checked.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct MergeCommandTests {
     @Test func runsOfOneVariantEachMergeIntoOneReportThatCheckGates() throws {
         let out = try Harness.temporaryDirectory("merge")

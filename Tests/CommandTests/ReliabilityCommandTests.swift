@@ -5,7 +5,7 @@ import Testing
 /// `leakharness run` when things go wrong: crashes, ceilings, time limits, signals, full disks, bad input.
 ///
 /// In every case the samples taken so far stay in the CSV and the report says what happened.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct ReliabilityCommandTests {
     /// A scenario file under a temporary `Tests/` directory (faults allowed), run with a fresh `--out`.
     private func run(_ yaml: String, name: String, extra: [String] = [], environment: [String: String] = [:])

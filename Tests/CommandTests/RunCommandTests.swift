@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness run` end to end: children, samples, run.json, on small configurations.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct RunCommandTests {
     /// Runs a scenario file and returns the run directory.
     private func run(_ yaml: String, name: String) throws -> String {

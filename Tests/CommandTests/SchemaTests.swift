@@ -3,7 +3,7 @@ import Testing
 
 /// The JSON Schemas of reports/schema/ against what `run`, `watch`, `bisect` and `list --json` really write,
 /// checked with check-jsonschema (installed by scripts/test.sh into .build/venv).
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct SchemaTests {
     static let schemas = Harness.repository.appendingPathComponent("reports/schema").path
 

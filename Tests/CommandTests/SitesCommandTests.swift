@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness run … --sites` and `leakharness sites` end to end: the child dumps heap profiles, the parent ranks sites.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct SitesCommandTests {
     /// One row of `sites.csv`, as column → text (RFC 4180 quotes honoured).
     private func sites(_ directory: String) throws -> [[String: String]] {

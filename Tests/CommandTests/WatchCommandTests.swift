@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `leakharness watch` end to end, on the hidden `fixture-grow` program and plain shell commands.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct WatchCommandTests {
     /// The run directory: the last line of stderr.
     private func runDirectory(_ outcome: Harness.Outcome) -> String {

@@ -4,7 +4,7 @@ import Yams
 
 /// `.github/workflows/leakharness.yml`: actionlint accepts it, and its commands, run here job by job against the
 /// built binary, write the outputs, JUnit files, run directories and job summaries the next jobs and a reader need.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct WorkflowTests {
     static let workflow = Harness.repository.appendingPathComponent(".github/workflows/leakharness.yml").path
     /// A small scenario stands for `scenarios/ci.yaml`, so that the whole workflow runs in seconds. It has no

@@ -16,7 +16,9 @@ struct PipelineTests {
     /// Runs one pass of `files` files and returns what `retainedResults` was just before the pass released its state.
     private func retainedAtPassEnd(_ configure: (inout PipelineOptions) -> Void) throws -> (retained: Int, result: PipelineResult) {
         var options = PipelineOptions()
-        options.corpus = .directory(try corpus())
+        let directory = try corpus()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        options.corpus = .directory(directory)
         options.files = 24
         options.passes = 1
         options.workers = 2
@@ -27,6 +29,7 @@ struct PipelineTests {
         var hooks = PipelineHooks()
         hooks.beforePassRelease = { _ in seen.store(counters.retainedResults.load(ordering: .relaxed), ordering: .relaxed) }
         let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try Pipeline(options: options, outputDirectory: out, counters: counters, hooks: hooks, keepShards: false).run()
         #expect(counters.retainedResults.load(ordering: .relaxed) == 0, "released when the pass ends")
         #expect(counters.inflight.load(ordering: .relaxed) == 0)
@@ -35,6 +38,7 @@ struct PipelineTests {
 
     @Test func perFileBuffersWriteTheSameShardsAsReusedScratch() throws {
         let directory = try corpus()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         func shards(_ buffers: BuffersMode) throws -> (bytes: [Data], result: PipelineResult) {
             var options = PipelineOptions()
             options.corpus = .directory(directory)

@@ -12,6 +12,7 @@ struct BaselineTests {
         #expect(baseline.entry(scenario: "ci", variant: "fixed")?.rssPeakMB == 80)
         #expect(baseline.entry(scenario: "ci", variant: "crash") == nil)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("baseline-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try baseline.write(path: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("\"slope_mb_per_1000_files\""))
@@ -29,6 +30,7 @@ struct BaselineTests {
 
     @Test func malformedOrFutureBaselineIsRejectedWithItsPath() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("baseline-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try "{\"schema_version\": 9, \"scenarios\": {}}".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try Baseline.load(path: path) } throws: { "\($0)".contains(path) && "\($0)".contains("schema_version 9") }
         try "not json".write(toFile: path, atomically: true, encoding: .utf8)

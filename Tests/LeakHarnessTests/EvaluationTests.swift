@@ -45,10 +45,10 @@ struct EvaluationTests {
     }
 
     @Test func recordedSeriesSurviveThePackedFile() throws {
-        let directory = try TestDirectory(prefix: "evaluation")
-        defer { directory.remove() }
+        let directory = try TemporaryFolder.make(prefix: "leakharness-evaluation-")
+        defer { TemporaryFolder.remove(directory) }
         let cases = SyntheticSeries.truthSet(count: 4, seed: 9)
-        let path = directory.path + "/series.jsonl.gz"
+        let path = directory + "/series.jsonl.gz"
         try RealSeries.write(cases, to: path)
         let read = try RealSeries.read(path)
         #expect(read.count == 4)
@@ -70,17 +70,4 @@ struct EvaluationTests {
             #expect(expect?.verdicts == [c.verdict] && expect?.causes == [c.cause], "\(kind)")
         }
     }
-}
-
-/// A temporary folder for one test, removed by `remove()`.
-struct TestDirectory {
-    let path: String
-
-    init(prefix: String) throws {
-        var template = Array((NSTemporaryDirectory() + "/leakharness-\(prefix)-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: made)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

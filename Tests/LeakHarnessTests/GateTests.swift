@@ -99,8 +99,10 @@ struct GateTests {
 
     @Test func mergeJoinsVariantsOfTwoRunsAndRefusesDuplicates() throws {
         let a = try makeReportRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: a) }
         // A second run of the same scenario holding other variant names.
         let b = try makeReportRunDirectory()
+        defer { try? FileManager.default.removeItem(atPath: b) }
         var manifest = try RunReporter.loadManifest(runDirectory: b)
         for i in manifest.variants.indices {
             let old = manifest.variants[i].name
@@ -110,6 +112,7 @@ struct GateTests {
         manifest.machine.host = "other-host"
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: "\(b)/run.json"))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-merge-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let merged = try RunMerger.merge(directories: [a, b], out: out)
         #expect(merged.variants.count == 6)
         #expect(merged.variants.map(\.name).suffix(3).allSatisfy { $0.hasPrefix("b-") })
@@ -119,6 +122,7 @@ struct GateTests {
         #expect(merged.variants.suffix(3).map(\.verdict) == single.variants.map(\.verdict))
         #expect(try String(contentsOfFile: "\(out)/run.log", encoding: .utf8).contains("other-host"))
         let again = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-merge-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: again) }
         #expect(throws: GateError.self) { try RunMerger.merge(directories: [a, a], out: again) }
     }
 }

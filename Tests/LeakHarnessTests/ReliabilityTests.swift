@@ -12,7 +12,9 @@ struct ReliabilityTests {
     }
 
     @Test func atomicWritesNeverShowAHalfWrittenFile() throws {
-        let path = try temporaryDirectory() + "/report.md"
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/report.md"
         let size = 1 << 20
         let versions = [Data(repeating: UInt8(ascii: "a"), count: size), Data(repeating: UInt8(ascii: "b"), count: size)]
         try AtomicFile.write(versions[0], to: path)
@@ -38,7 +40,9 @@ struct ReliabilityTests {
     }
 
     @Test func atomicWriteReplacesTheFileInsteadOfRewritingIt() throws {
-        let path = try temporaryDirectory() + "/summary.json"
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/summary.json"
         try AtomicFile.write("old content", to: path)
         let open = try #require(FileHandle(forReadingAtPath: path))
         defer { try? open.close() }
@@ -50,6 +54,7 @@ struct ReliabilityTests {
 
     @Test func failedAtomicWriteLeavesTheOldFile() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/run.json"
         try AtomicFile.write("complete", to: path)
         try FileManager.default.createDirectory(atPath: directory + "/blocked", withIntermediateDirectories: false)
@@ -62,6 +67,7 @@ struct ReliabilityTests {
 
     @Test func runDirectoriesAreNeverReused() throws {
         let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let first = try RunDirectory.create(root: root, scenario: "fixed")
         try "earlier".write(toFile: first + "/report.md", atomically: true, encoding: .utf8)
         let others = try (0..<3).map { _ in try RunDirectory.create(root: root, scenario: "fixed") }
@@ -75,6 +81,7 @@ struct ReliabilityTests {
 
     @Test func unsafeScenarioNameIsRefusedBeforeAnyDirectory() throws {
         let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         for name in ["../escape", "a/b", "..", "x\u{1}y", ""] {
             #expect(throws: RunError.self) { try RunDirectory.create(root: root, scenario: name) }
         }
@@ -83,7 +90,9 @@ struct ReliabilityTests {
     }
 
     @Test func unwritableOutputRootIsARunError() throws {
-        let blocker = try temporaryDirectory() + "/file"
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let blocker = directory + "/file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         #expect {
             try RunDirectory.create(root: blocker + "/runs", scenario: "fixed")

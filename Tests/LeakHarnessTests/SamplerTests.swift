@@ -8,6 +8,7 @@ import CAllocator
 struct SamplerTests {
     @Test func samplerThreadWritesRowsWithTheCountersUntilStopped() throws {
         let path = NSTemporaryDirectory() + "leakharness-sampler-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let counters = PipelineCounters()
         counters.filesDone.store(42, ordering: .relaxed)
         counters.openWriters.store(3, ordering: .relaxed)

@@ -21,9 +21,13 @@ public enum Bench {
             throw .corpus("\(error)")
         }
         guard !entries.isEmpty else { throw .corpus("\(directory): no decodable audio file") }
-        let work = "\(options.temporaryRoot)/leakharness-bench-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        let work: String
+        do {
+            work = try TemporaryFolder.make(prefix: "leakharness-bench-", root: options.temporaryRoot)
+        } catch {
+            throw .stage("setup", reason: "\(error)")
+        }
+        defer { TemporaryFolder.remove(work) }
 
         progress("decode")
         result.decodeAudioSPerS = try decode(entries, repeats: options.decodeRepeats)

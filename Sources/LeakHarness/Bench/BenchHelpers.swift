@@ -42,6 +42,8 @@ enum BenchHelpers {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run", scenario, "--out", "\(work)/runs"]
+        // Ends with this process, however this process ends.
+        process.environment = ParentDeath.childEnvironment(ProcessInfo.processInfo.environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { throw .child(command: command, reason: "\(error)") }
@@ -64,7 +66,7 @@ enum BenchHelpers {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = ParentDeath.childEnvironment(environment)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

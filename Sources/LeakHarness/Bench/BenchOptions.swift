@@ -9,7 +9,7 @@ public struct BenchOptions: Sendable {
     /// The `leakharness` executable used for the helper processes (`probe-sampler`, `run`).
     public var executable = ChildLauncher.currentExecutable()
     /// Where temporary files go (shards, samples, a scenario, a run directory); removed afterwards.
-    public var temporaryRoot = NSTemporaryDirectoryPath.value
+    public var temporaryRoot = TemporaryFolder.root
 
     /// Default options: the built-in corpus, full sizes.
     public init() {}
@@ -36,10 +36,3 @@ public struct BenchOptions: Sendable {
     var harnessFiles: Int { quick ? 20 : 1200 }
 }
 
-/// `NSTemporaryDirectory()` without a trailing slash.
-enum NSTemporaryDirectoryPath {
-    static var value: String {
-        let path = NSTemporaryDirectory()
-        return path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-    }
-}

@@ -9,7 +9,8 @@ public enum ChildLauncher {
 
     static func launch(spec: ChildSpec, executable: String, environment: [String: String], logPath: String) throws -> ChildProcess {
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        return try ChildProcess(executable: executable, arguments: ["child", "--spec", json], environment: environment, logPath: logPath)
+        return try ChildProcess(executable: executable, arguments: ["child", "--spec", json],
+                                environment: ParentDeath.childEnvironment(environment), logPath: logPath)
     }
 
     /// SIGTERM, then SIGKILL after two seconds; returns how the child ended.

@@ -16,9 +16,11 @@ public final class ChildProcess: Sendable {
     /// (appended) when given. Arguments are an argument vector, never a shell line.
     ///
     /// `stdoutFD`/`stderrFD`, when given, become the child's descriptors 1 and 2 (e.g. pipe ends; `watch`), stdin is
-    /// inherited, and SIGPIPE is reset to its default in the child.
+    /// inherited, and SIGPIPE is reset to its default in the child. `passing` gives the child more descriptors: each
+    /// `source` of this process becomes `target` in the child.
     public init(executable: String, arguments: [String], environment: [String: String], logPath: String?,
-                inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil) throws(IsolationError) {
+                inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil,
+                passing: [(source: Int32, target: Int32)] = []) throws(IsolationError) {
         fflush(nil)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -31,6 +33,7 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
+        for (source, target) in passing { posix_spawn_file_actions_adddup2(&actions, source, target) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -34,6 +34,8 @@ public final class ScenarioRunner {
     public func run() throws(RunError) -> RunResult {
         Interruption.install()
         try checkCorpora()
+        // Work folders of earlier runs whose parent was killed before it could remove them.
+        WorkFolder.removeStale()
         let directory = try RunDirectory.create(root: options.outputRoot, scenario: scenario.name)
         let log = RunLog(path: "\(directory)/run.log")
         log.line("scenario \(scenario.name) from \(scenario.path): \(scenario.variants.count) variant(s)")
@@ -81,19 +83,26 @@ public final class ScenarioRunner {
         let config = variant.config
         let samples = "\(directory)/samples/\(variant.name).csv"
         let resultPath = "\(directory)/samples/\(variant.name).result.json"
-        let work = "\(NSTemporaryDirectory())leakharness-\(getpid())-\(variant.name)"
         var profileDirectory: String?
         if config.profile == .sites {
             profileDirectory = "\(directory)/profiles/\(variant.name)"
             try? FileManager.default.createDirectory(atPath: profileDirectory!, withIntermediateDirectories: true)
         }
+        var failure: String?
+        let work: WorkFolder?
+        do {
+            work = try WorkFolder.create()
+        } catch {
+            work = nil
+            failure = "work folder: \(error)"
+        }
         let spec = ChildSpec(variant: variant.name, knobs: config.knobStrings, samplesPath: samples,
-                             resultPath: resultPath, workDirectory: work, profileDirectory: profileDirectory)
+                             resultPath: resultPath, workDirectory: work?.path ?? "",
+                             profileDirectory: profileDirectory)
         let label = "[\(index + 1)/\(scenario.variants.count)] \(variant.name)"
         log.line("\(label): start, \(variant.overrides.isEmpty ? "base knobs" : variant.overrides.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
         if options.progress == false { progressLine("\(label): running") }
 
-        var failure: String?
         var termination: ChildProcess.Termination?
         var stoppedEarly = false
         var nextEarlyCheck = 0.5
@@ -101,7 +110,9 @@ public final class ScenarioRunner {
         var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         do {
             let env = AllocatorEnvironment.environment(for: config, profilePrefix: profileDirectory.map { "\($0)/auto" })
-            if config.allocator == .jemalloc || config.profile == .sites, env["LD_PRELOAD"] == nil {
+            if failure != nil {
+                // No work folder: the variant cannot run.
+            } else if config.allocator == .jemalloc || config.profile == .sites, env["LD_PRELOAD"] == nil {
                 failure = "jemalloc is not installed (no libjemalloc.so.2 found; run scripts/setup.sh)"
             } else {
                 let child = try ChildLauncher.launch(spec: spec, executable: options.executable, environment: env, logPath: log.path)
@@ -142,7 +153,7 @@ public final class ScenarioRunner {
         } catch {
             failure = "\(error)"
         }
-        try? FileManager.default.removeItem(atPath: work)
+        work?.remove()
         let report = ChildReport.load(path: resultPath)
         if failure == nil, !stoppedEarly, Interruption.signal != 0, case .signalled? = termination {
             // Ctrl-C reaches the whole process group: the child died of the user's signal, it did not crash.

@@ -10,6 +10,7 @@ public enum VariantChild {
 
     /// Runs the variant of `spec` in this process; returns the exit status.
     public static func run(_ spec: ChildSpec) -> Int32 {
+        OrphanCleanup.install(workFolder: spec.workDirectory)
         var report = ChildReport()
         let config: VariantConfig
         do {

@@ -46,6 +46,8 @@ final class TreeSampler {
     private var readers: [Int32: ProcReader] = [:]
     /// Members seen in the last sample.
     private(set) var lastCount = 0
+    /// The pids of the members seen in the last sample, root first.
+    private(set) var lastMembers: [Int32] = []
 
     init(root: Int32) { self.root = root }
 
@@ -71,6 +73,7 @@ final class TreeSampler {
         }
         for pid in readers.keys where !alive.contains(pid) { readers[pid] = nil }
         lastCount = alive.count
+        lastMembers = members.filter { alive.contains($0) }
         return alive.isEmpty ? nil : total
     }
 }

@@ -12,6 +12,10 @@ public enum Watcher {
         public var outputRoot = "reports/runs"
         /// Slope tolerance: MB/s with time as x, MB/1000 items with a progress count; nil: 0.1 MB/s or 8 MB/1000 items.
         public var tolerance: Double?
+        /// The `leakharness` executable that starts the command (`exec-child`) and guards it (`watch-guard`).
+        public var executable = ChildLauncher.currentExecutable()
+        /// Seconds between SIGTERM and SIGKILL to the command's tree when `watch` itself dies.
+        public var graceSeconds = 5.0
 
         /// Defaults.
         public init() {}
@@ -78,14 +82,27 @@ public enum Watcher {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsedMs() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) }
         let child: ChildProcess
+        let guardian: WatchGuard
         do {
-            child = try ChildProcess(executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+            guardian = try WatchGuard(executable: options.executable, graceSeconds: options.graceSeconds)
+        } catch {
+            [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { _ = close($0) }
+            try? FileManager.default.removeItem(atPath: directory)
+            throw .spawn(command: "\(options.executable) watch-guard", why: "\(error)")
+        }
+        do {
+            // `exec-child` binds the command to this process (parent-death signal), then becomes the command.
+            child = try ChildProcess(executable: options.executable,
+                                     arguments: ["exec-child", "--", executable] + arguments,
+                                     environment: ParentDeath.childEnvironment(ProcessInfo.processInfo.environment),
                                      logPath: nil, stdoutFD: outPipe[1], stderrFD: errPipe[1])
         } catch {
+            guardian.finish()
             [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { _ = close($0) }
             try? FileManager.default.removeItem(atPath: directory)
             throw .spawn(command: command, why: "\(error)")
         }
+        guardian.update(members: [child.pid])
         close(outPipe[1])
         close(errPipe[1])
         relays[0].start(name: "lh-watch-out")
@@ -113,6 +130,7 @@ public enum Watcher {
                     row.inflight = Int64(sampler.lastCount)
                     try? writer.append(row)
                     lastSampleMs = now
+                    guardian.update(members: sampler.lastMembers)
                 }
                 nextSample += Int64(options.intervalMs)
                 if nextSample < now { nextSample = now }
@@ -120,6 +138,7 @@ public enum Watcher {
             usleep(UInt32(min(20, options.intervalMs) * 1000))
         }
         let seconds = Double(elapsedMs()) / 1000
+        guardian.finish()
         for relay in relays { _ = relay.wait(seconds: 1) }
 
         var failure: String?

@@ -1,0 +1,24 @@
+import Foundation
+import CThread
+
+/// In a variant's child: when the parent dies first, the child removes its work folder before it ends.
+///
+/// The parent's death reaches the child as `ParentDeath.signal`; a handler only writes to a pipe, and a thread
+/// named `lh-parent` does the rest: it removes the work folder when the parent is gone (a signal the parent sent
+/// itself leaves the folder to the parent), then ends the process with the same signal, as if it were not caught.
+enum OrphanCleanup {
+    /// Starts watching; does nothing in a process not started by one of ours (tests, other callers).
+    static func install(workFolder: String) {
+        guard ParentDeath.expectedParent != nil, !workFolder.isEmpty else { return }
+        let fd = lh_signal_pipe(ParentDeath.signal)
+        guard fd >= 0 else { return }
+        let thread = Thread {
+            lh_name_current_thread("lh-parent")
+            var byte: UInt8 = 0
+            while read(fd, &byte, 1) < 0, errno == EINTR {}
+            if ParentDeath.parentIsGone { WorkFolder(path: workFolder).remove() }
+            _ = lh_die_of_signal(ParentDeath.signal)
+        }
+        thread.start()
+    }
+}
