@@ -18,9 +18,9 @@ public enum Analyzer {
     public static let minSamples = 10
 
     /// Whether an anonymous RSS of `anonMB` after the settle is memory the allocator keeps beyond a live heap of
-    /// `liveMB`, with the work's peak anonymous RSS `peakMB` (the rule's own test).
-    public static func allocatorKeeps(anonMB: Double, liveMB: Double, peakMB: Double?, baselineMB: Double?) -> Bool {
-        DecisionRule.allocatorKeeps(anon: anonMB, live: liveMB, peak: peakMB, baseline: baselineMB ?? 0)
+    /// `liveMB`, `baselineMB` having been held above it before the work (the rule's own test).
+    public static func allocatorKeeps(anonMB: Double, liveMB: Double, baselineMB: Double?) -> Bool {
+        DecisionRule.allocatorKeeps(anon: anonMB, live: liveMB, baseline: baselineMB ?? 0)
     }
 
     /// Analyses one variant's samples; `filesPerPass` defaults to the files of the run divided by its passes.

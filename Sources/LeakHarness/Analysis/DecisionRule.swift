@@ -14,10 +14,11 @@ import Foundation
 ///   unclear. Descriptor floors rise when most increments are at least one descriptor.
 /// - A claim of a rise needs `minIncrements` increments, or a second series rising with it.
 /// - Growth within passes: the median of the per-pass Theil-Sen slopes exceeds t and at least two thirds of them
-///   exceed t/2, for RSS or for the live heap (an allocator may reuse what the last pass freed, so that RSS stands
-///   still while the program's heap grows). Flat within passes: the RSS median is within ±t.
-/// - The allocator keeps memory when, after a settle, anonymous RSS minus the live heap has grown since the work began
-///   by at least `allocatorGapMB`, and by at least `allocatorShare` of what the work's peak added above it.
+///   exceed t/2, for RSS; or the same for the live heap at `liveOnlyFactor` times t (an allocator may reuse what the
+///   last pass freed, so that RSS stands still while the program's heap grows). Flat within passes: the RSS median is
+///   within ±t.
+/// - The allocator keeps memory when, after a settle, anonymous RSS minus the live heap has grown since before the
+///   work by at least `allocatorGapMB`.
 ///
 /// Verdicts, the first that applies: FAILED (the child failed); INCONCLUSIVE without two floors after the warm-up;
 /// LEAK, cause descriptors (descriptor floors rise and stay up after the settle); LEAK, cause live-heap (live-heap
@@ -35,10 +36,11 @@ public enum DecisionRule {
     public static let floorMarginMB = 4.0
     /// Increments a rise of one series needs to be claimed alone.
     public static let minIncrements = 3
-    /// The allocator keeps memory: at least this many MB above the live heap after the settle...
+    /// The allocator keeps memory: at least this many MB more above the live heap after the settle than before the work.
     public static let allocatorGapMB = 40.0
-    /// ...and at least this share of what the work used above the live heap.
-    public static let allocatorShare = 0.15
+    /// The live heap alone (RSS not growing) shows growth within passes at this many times the tolerance: it is read
+    /// at most every 200 ms under glibc, and large files in flight swing it.
+    public static let liveOnlyFactor = 3.0
 
     /// What the rule decided, why, and what would decide it when it could not.
     public struct Decision: Sendable, Hashable {
@@ -94,13 +96,11 @@ public enum DecisionRule {
         return (grows, abs(m) <= t, m)
     }
 
-    /// Whether the allocator keeps memory after the settle: anonymous RSS `anon` against the live heap `live`,
-    /// with the work's peak anonymous RSS `peak`.
+    /// Whether the allocator keeps memory after the settle: anonymous RSS `anon` against the live heap `live`.
     /// `baseline` is what the process held above its live heap before the work (its binary's heap, the allocator's
     /// own start-up): only what the work added counts.
-    public static func allocatorKeeps(anon: Double, live: Double, peak: Double?, baseline: Double = 0) -> Bool {
-        let gap = anon - live - baseline
-        return gap >= allocatorGapMB && gap >= allocatorShare * max(0, (peak ?? anon) - live - baseline)
+    public static func allocatorKeeps(anon: Double, live: Double, baseline: Double = 0) -> Bool {
+        anon - live - baseline >= allocatorGapMB
     }
 
     /// Decides one series. `failure` is set when the child failed; its figures still give a cause.
@@ -152,7 +152,7 @@ private struct Reading {
         fdsRise = fdsInc.count >= 2 && (Statistics.median(fdsInc) ?? 0) >= 1
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
-        liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: t).grows
+        liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
         liveWithin = Statistics.median(s.compactMap(\.slopeLive))
         fileWithin = Statistics.median(s.compactMap(\.slopeFile))
     }
@@ -251,7 +251,7 @@ private struct Reading {
     func settled() -> DecisionRule.Decision {
         let how = within.flat ? withinText : "\(withinText): a noisy working set that does not accumulate"
         if let s = e.settle, let l = s.live,
-           DecisionRule.allocatorKeeps(anon: s.anon, live: l, peak: e.anonPeak, baseline: e.baselineGap ?? 0)
+           DecisionRule.allocatorKeeps(anon: s.anon, live: l, baseline: e.baselineGap ?? 0)
         {
             let kept = "\(f(s.anon)) MB anonymous RSS after the settle against \(f(l)) MB live heap "
                 + "(peak \(f(e.anonPeak ?? s.anon)) MB during the work)"

@@ -147,7 +147,7 @@ public enum ReportMarkdown {
         }
         let keeps = { (a: VariantSummary) -> Bool in
             guard let anon = a.rssAnonAfterSettleMB, let live = a.heapLiveAfterSettleMB else { return a.cause == .allocatorRetention }
-            return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live, peakMB: a.rssAnonPeakMB, baselineMB: a.baselineGapMB)
+            return Analyzer.allocatorKeeps(anonMB: anon, liveMB: live, baselineMB: a.baselineGapMB)
         }
         let cured = others.filter { !keeps($0) }
         let kept = others.filter(keeps)
