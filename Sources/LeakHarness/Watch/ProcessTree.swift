@@ -24,6 +24,12 @@ public enum ProcessTree {
         return out
     }
 
+    /// The command name from `/proc/PID/comm`, or "?".
+    public static func commandName(of pid: Int32) -> String {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return "?" }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The parent pid from `/proc/PID/stat` (the field after the state, after the last ')' of the command name).
     public static func parentPID(of pid: Int32) -> Int32? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
@@ -46,6 +52,10 @@ final class TreeSampler {
     private var readers: [Int32: ProcReader] = [:]
     /// Members seen in the last sample.
     private(set) var lastCount = 0
+    /// Each member's own figures in the last sample, root first.
+    private(set) var lastMembers: [(pid: Int32, row: SampleRow)] = []
+    /// The command name of every process ever seen, by pid.
+    private(set) var names: [Int32: String] = [:]
 
     init(root: Int32) { self.root = root }
 
@@ -55,12 +65,15 @@ final class TreeSampler {
         guard !members.isEmpty else { return nil }
         var total = SampleRow()
         var alive = Set<Int32>()
+        lastMembers.removeAll(keepingCapacity: true)
         for pid in members {
             if readers[pid] == nil { readers[pid] = try? ProcReader(pid: pid) }
             guard let reader = readers[pid] else { continue }
             var row = SampleRow()
             guard reader.read(into: &row) else { continue }
             alive.insert(pid)
+            if names[pid] == nil { names[pid] = ProcessTree.commandName(of: pid) }
+            lastMembers.append((pid, row))
             total.rssKB += row.rssKB
             total.rssAnonKB += row.rssAnonKB
             total.rssFileKB += row.rssFileKB
