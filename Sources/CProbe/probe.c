@@ -131,6 +131,16 @@ lh_probe_record lh_probe_sample_once(void) {
     return r;
 }
 
+double lh_probe_cost_ns(long samples) {
+    if (samples < 1) return 0;
+    if (probe.mallctl == NULL && !probe.active) probe.mallctl = (mallctl_fn)dlsym(RTLD_DEFAULT, "mallctl");
+    int64_t start = now_ns();
+    volatile int64_t sink = 0;
+    for (long i = 0; i < samples; i++) sink += lh_probe_sample_once().live;
+    (void)sink;
+    return (double)(now_ns() - start) / (double)samples;
+}
+
 /* jemalloc's prof.dump into DIR/pid-PID/pass-N.heap (N from 1). */
 static void dump_profile(void) {
     if (probe.mallctl == NULL || probe.dump_dir[0] == 0) return;

@@ -34,4 +34,7 @@ typedef struct {
 /// Runs one sampling step now and returns its record without writing it (for measurement).
 lh_probe_record lh_probe_sample_once(void);
 
+/// Takes `samples` sampling steps in a row on the calling thread; returns the mean wall nanoseconds per step.
+double lh_probe_cost_ns(long samples);
+
 #endif

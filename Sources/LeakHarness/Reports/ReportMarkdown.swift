@@ -85,11 +85,19 @@ public enum ReportMarkdown {
         return md.joined(separator: "\n") + "\n"
     }
 
-    /// `watch`: which processes of the command reported their heap, and for which it is unknown.
+    /// `watch`: which processes of the command reported their heap, and for which it is unknown (at most eight named,
+    /// then counts by command name).
     static func heapCoverage(_ processes: [WatchedProcess]) -> String {
         let known = processes.filter { $0.records > 0 }
         let unknown = processes.filter { $0.records == 0 }
-        let list = { (p: [WatchedProcess]) in p.map { "`\($0.command)` (pid \($0.pid)\($0.records > 0 ? ", \($0.allocator)" : ""))" }.joined(separator: ", ") }
+        func list(_ p: [WatchedProcess]) -> String {
+            if p.count <= 8 {
+                return p.map { "`\($0.command)` (pid \($0.pid)\($0.records > 0 ? ", \($0.allocator)" : ""))" }.joined(separator: ", ")
+            }
+            var counts: [String: Int] = [:]
+            for process in p { counts[process.command, default: 0] += 1 }
+            return "\(p.count) processes: " + counts.keys.sorted().map { "`\($0)` ×\(counts[$0]!)" }.joined(separator: ", ")
+        }
         var text = "Processes: \(processes.count)."
         if !known.isEmpty { text += " Heap reported by the probe for \(list(known))." }
         if !unknown.isEmpty {

@@ -54,7 +54,7 @@ final class TreeSampler {
     private(set) var lastCount = 0
     /// Each member's own figures in the last sample, root first.
     private(set) var lastMembers: [(pid: Int32, row: SampleRow)] = []
-    /// The command name of every process ever seen, by pid.
+    /// The command name of every process ever seen, by pid, as last sampled.
     private(set) var names: [Int32: String] = [:]
 
     init(root: Int32) { self.root = root }
@@ -72,7 +72,9 @@ final class TreeSampler {
             var row = SampleRow()
             guard reader.read(into: &row) else { continue }
             alive.insert(pid)
-            if names[pid] == nil { names[pid] = ProcessTree.commandName(of: pid) }
+            // The latest name: a process that exec'd another program is named by what it runs now.
+            let name = ProcessTree.commandName(of: pid)
+            if name != "?" || names[pid] == nil { names[pid] = name }
             lastMembers.append((pid, row))
             total.rssKB += row.rssKB
             total.rssAnonKB += row.rssAnonKB
