@@ -190,4 +190,42 @@ enum TestPrograms {
             time.sleep(delay)
     print(len(kept), flush=True)
     """#
+
+    /// One file after the other: `decode_file` allocates 512 KB and frees it, `remember_file` allocates 64 KB that is
+    /// kept to the end (the leak). Prints `done/files`. Usage: sites FILES.
+    static let sites = #"""
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <string.h>
+    #include <unistd.h>
+
+    static char *kept[100000];
+
+    __attribute__((noinline)) char *remember_file(int i) {
+        char *summary = malloc(64 * 1024);
+        memset(summary, i, 64 * 1024);
+        return summary;
+    }
+
+    __attribute__((noinline)) void decode_file(int i) {
+        char *buffer = malloc(512 * 1024);
+        memset(buffer, i, 512 * 1024);
+        __asm__ volatile("" : : "r"(buffer) : "memory");
+        free(buffer);
+    }
+
+    int main(int argc, char **argv) {
+        int files = argc > 1 ? atoi(argv[1]) : 400;
+        if (files > 100000) files = 100000;
+        for (int i = 0; i < files; i++) {
+            decode_file(i);
+            kept[i] = remember_file(i);
+            printf("%d/%d\n", i + 1, files);
+            fflush(stdout);
+            usleep(5000);
+        }
+        usleep(300000);
+        return 0;
+    }
+    """#
 }

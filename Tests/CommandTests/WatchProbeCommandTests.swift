@@ -170,6 +170,29 @@ struct WatchProbeCommandTests {
         }
     }
 
+    @Test func sitesRankTheCommandsOwnFunctionThatKeepsMemory() throws {
+        try withFolder("watch-sites") { folder in
+            let program = try TestPrograms.compile(TestPrograms.sites, name: "sites", in: folder)
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites", "--sites-every", "100",
+                                           "--progress-regex", #"(\d+)/\d+"#, "--", program, "400"])
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            let directory = runDirectory(outcome)
+            let dumps = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/profiles/sites")
+                .filter { $0.hasPrefix("pass-") && $0.hasSuffix(".heap") }
+            #expect(dumps.count >= 3, "\(dumps)")
+            // sites.csv ends its lines with CR LF (RFC 4180): one Character in Swift, so split on LF after replacing it.
+            let text = try String(contentsOfFile: "\(directory)/sites.csv", encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let rows = lines.dropFirst().map { Dictionary(zip(lines[0], $0), uniquingKeysWith: { a, _ in a }) }
+            let growing = rows.filter { $0["growing"] == "true" }.compactMap { $0["function"] }
+            #expect(growing == ["remember_file"], "\(rows)")
+            #expect(!growing.contains("decode_file"))
+            let report = try String(contentsOfFile: directory + "/report.md", encoding: .utf8)
+            #expect(report.contains("## Where it is allocated"))
+            #expect(try variants(directory)["sites"]?["allocator"] as? String == "jemalloc")
+        }
+    }
+
     @Test func unknownAllocatorExitsTwo() throws {
         let outcome = try Harness.run(["watch", "--allocator", "tcmalloc", "--", "true"])
         #expect(outcome.status == 2)
