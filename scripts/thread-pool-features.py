@@ -139,7 +139,9 @@ def main():
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--shard-size", type=int, default=100, help="files per shard")
     parser.add_argument("--futures", choices=["keep", "release"], default="keep")
-    parser.add_argument("--settle", type=float, default=2.0, help="seconds to wait after the work, everything released")
+    parser.add_argument("--settle", type=float, default=2.0,
+                        help="seconds to wait after the work, before returning (the futures dict still alive, as in the "
+                             "original, where it lives until the function returns)")
     args = parser.parse_args()
     files = corpus_files(args.corpus)
     if not files:
@@ -174,9 +176,10 @@ def main():
         if writer is not None:
             writer.close()
         executor.shutdown()
-        futures = None
-        print(f"done: {done} files, {skipped} skipped; settling {args.settle} s", flush=True)
+        print(f"done: {done} files, {skipped} skipped, {len(futures)} futures still referenced; "
+              f"settling {args.settle} s", flush=True)
         time.sleep(args.settle)
+        futures = None
     finally:
         shutil.rmtree(out, ignore_errors=True)
 

@@ -199,6 +199,15 @@ static void *probe_main(void *unused) {
             arenas = glibc_arenas();
             next_arenas = now + 1000000000;
         }
+        if (!is_watch_pipe(probe.fd)) {
+            /* The program closed the descriptor (and may have reused its number): never write to what it is now. */
+            int opened = probe.watch_fd_path[0] ? open(probe.watch_fd_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+            if (!is_watch_pipe(opened)) {
+                if (opened >= 0) close(opened);
+                break;
+            }
+            probe.fd = opened;
+        }
         lh_probe_record r = lh_probe_sample_once();
         r.arenas = arenas;
         ssize_t written = write(probe.fd, &r, sizeof(r));
@@ -246,14 +255,14 @@ __attribute__((constructor)) static void probe_start(void) {
     if (sscanf(spec, "%ld:%llu:%llu:%ld:%ld", &fd, &dev, &ino, &watch_pid, &watch_fd) != 5) return;
     probe.dev = (dev_t)dev;
     probe.ino = (ino_t)ino;
+    size_t at = put_text(probe.watch_fd_path, 0, sizeof(probe.watch_fd_path), "/proc/");
+    at = put_number(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), watch_pid);
+    at = put_text(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), "/fd/");
+    put_number(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), watch_fd);
     if (is_watch_pipe((int)fd)) {
         probe.fd = (int)fd;
     } else {
         /* The descriptor was closed or reused (a parent that closes descriptors before exec): open watch's own end. */
-        size_t at = put_text(probe.watch_fd_path, 0, sizeof(probe.watch_fd_path), "/proc/");
-        at = put_number(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), watch_pid);
-        at = put_text(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), "/fd/");
-        put_number(probe.watch_fd_path, at, sizeof(probe.watch_fd_path), watch_fd);
         int opened = open(probe.watch_fd_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (!is_watch_pipe(opened)) {
             if (opened >= 0) close(opened);

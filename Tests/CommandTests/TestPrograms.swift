@@ -228,4 +228,29 @@ enum TestPrograms {
         return 0;
     }
     """#
+
+    /// Closes the probe's descriptor (named in LEAKHARNESS_PROBE), puts a file of its own at that number, waits
+    /// `ms` milliseconds and exits 0 when the file is still empty, 1 when something wrote into it. Usage: reuser PATH MS.
+    static let reuser = #"""
+    #include <fcntl.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <sys/stat.h>
+    #include <unistd.h>
+
+    int main(int argc, char **argv) {
+        const char *spec = getenv("LEAKHARNESS_PROBE");
+        if (spec == NULL || argc < 3) return 2;
+        int fd = atoi(spec);
+        close(fd);
+        int file = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
+        if (file < 0 || dup2(file, fd) != fd) return 2;
+        if (file != fd) close(file);
+        usleep(atoi(argv[2]) * 1000);
+        struct stat st;
+        if (fstat(fd, &st) != 0) return 2;
+        printf("%lld bytes\n", (long long)st.st_size);
+        return st.st_size == 0 ? 0 : 1;
+    }
+    """#
 }

@@ -193,6 +193,48 @@ struct WatchProbeCommandTests {
         }
     }
 
+    @Test func aDescriptorTheProgramReusesIsNeverWrittenTo() throws {
+        try withFolder("watch-reuse") { folder in
+            let program = try TestPrograms.compile(TestPrograms.reuser, name: "reuser", in: folder)
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "20", "--",
+                                           program, "\(folder)/own-file", "600"])
+            #expect(outcome.status == 0, "stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
+            #expect(outcome.stdout == "0 bytes\n")
+        }
+    }
+
+    @Test func aChildStartedWithItsDescriptorsClosedStillReports() throws {
+        try withFolder("watch-closefds") { folder in
+            // subprocess closes every descriptor but 0-2 before exec: the child's probe opens watch's pipe through /proc.
+            let script = "\(folder)/parent.py"
+            try """
+                import subprocess, sys
+                subprocess.run([sys.executable, "-c", "import time; x = b'a' * 30_000_000; time.sleep(0.6)"], check=True)
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            let python = try Self.pythonExecutable()
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--", python, script])
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            let listed = try processes(runDirectory(outcome), variant: (python as NSString).lastPathComponent)
+            #expect(listed.count == 2, "\(listed)")
+            let peaks = listed.compactMap { $0["peak_live_bytes"] as? Int ?? ($0["peakLiveBytes"] as? Int) }
+            #expect(listed.allSatisfy { ($0["records"] as? Int ?? 0) > 0 }, "\(listed)")
+            #expect(peaks.max() ?? 0 > 25_000_000, "the child's 30 MB: \(listed)")
+        }
+    }
+
+    /// The real path of python3 (not a version manager's shell shim, which would add processes of its own).
+    static func pythonExecutable() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func unknownAllocatorExitsTwo() throws {
         let outcome = try Harness.run(["watch", "--allocator", "tcmalloc", "--", "true"])
         #expect(outcome.status == 2)
