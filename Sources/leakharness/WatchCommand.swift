@@ -32,8 +32,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Put the run directory under this folder instead of reports/runs.")
     var out: String = "reports/runs"
 
-    @Option(help: ArgumentHelp("Run the command under this allocator; repeat for one run per allocator, one after the other: "
-                               + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "allocator"))
+    @Option(help: ArgumentHelp("Run the command under this allocator; repeat for one run per allocator, one after "
+                               + "the other: " + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "allocator"))
     var allocator: [String] = []
 
     @Flag(help: "Profile allocation sites with jemalloc's sampling heap profiler and rank them in the report.")
@@ -63,7 +64,9 @@ struct WatchCommand: ParsableCommand {
                 + Allocator.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if Set(allocator).count != allocator.count { throw ValidationError("--allocator: each allocator at most once") }
-        guard (100...600_000).contains(sitesIntervalMs) else { throw ValidationError("--sites-interval-ms: must be from 100 to 600000") }
+        guard (100...600_000).contains(sitesIntervalMs) else {
+            throw ValidationError("--sites-interval-ms: must be from 100 to 600000")
+        }
         guard sitesEvery >= 1 else { throw ValidationError("--sites-every: must be positive") }
         guard (0...30).contains(lgProfSample) else { throw ValidationError("--lg-prof-sample: must be from 0 to 30") }
     }
@@ -88,7 +91,8 @@ struct WatchCommand: ParsableCommand {
         // The command's output went to stdout; ours goes to stderr so a pipeline reading the command's output is undisturbed.
         var text = "\n" + MarkdownTable.verdicts(result.summary)
         for v in result.summary.variants {
-            text += "\(result.summary.variants.count > 1 ? "\(v.name): " : "")\(v.verdict.rawValue) (\(v.cause.rawValue)): \(v.reason)\n"
+            let label = result.summary.variants.count > 1 ? "\(v.name): " : ""
+            text += "\(label)\(v.verdict.rawValue) (\(v.cause.rawValue)): \(v.reason)\n"
         }
         text += result.directory + "\n"
         FileHandle.standardError.write(Data(text.utf8))

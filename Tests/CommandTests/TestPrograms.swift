@@ -230,7 +230,8 @@ enum TestPrograms {
     """#
 
     /// Closes the probe's descriptor (named in LEAKHARNESS_PROBE), puts a file of its own at that number, waits
-    /// `ms` milliseconds and exits 0 when the file is still empty, 1 when something wrote into it. Usage: reuser PATH MS.
+    /// `ms` milliseconds and exits 0 when the file is still empty, 1 when something wrote into it.
+    /// Usage: reuser PATH MS.
     static let reuser = #"""
     #include <fcntl.h>
     #include <stdio.h>

@@ -34,7 +34,8 @@ struct WatchProbeCommandTests {
         try withFolder("watch-longtail") { folder in
             let program = try TestPrograms.compile(TestPrograms.longTail, name: "longtail", in: folder)
             let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
-                                           "--progress-regex", #"(\d+)/\d+"#, "--allocator", "glibc", "--allocator", "jemalloc",
+                                           "--progress-regex", #"(\d+)/\d+"#,
+                                           "--allocator", "glibc", "--allocator", "jemalloc",
                                            "--", program, "3200", "1500"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
@@ -50,7 +51,7 @@ struct WatchProbeCommandTests {
             let live = glibc["heap_live_after_settle_mb"] as? Double ?? .infinity
             #expect(live * 10 < glibcAnon, "live \(live) MB")
             let report = try String(contentsOfFile: directory + "/report.md", encoding: .utf8)
-            #expect(report.contains("In this run `jemalloc`"), "the allocator advice names the allocator that did not keep it")
+            #expect(report.contains("In this run `jemalloc`"), "the advice names the allocator that did not keep it")
         }
     }
 
@@ -58,7 +59,8 @@ struct WatchProbeCommandTests {
         try withFolder("watch-trim") { folder in
             let program = try TestPrograms.compile(TestPrograms.ascending, name: "ascending", in: folder)
             let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
-                                           "--progress-regex", #"(\d+)/\d+"#, "--allocator", "glibc", "--allocator", "glibc-trim",
+                                           "--progress-regex", #"(\d+)/\d+"#,
+                                           "--allocator", "glibc", "--allocator", "glibc-trim",
                                            "--", program, "2000", "1500"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
@@ -82,7 +84,8 @@ struct WatchProbeCommandTests {
         try withFolder("watch-python") { folder in
             let script = "\(folder)/keeper.py"
             try TestPrograms.pythonKeeper.write(toFile: script, atomically: true, encoding: .utf8)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--tolerance", "2",
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
+                                           "--tolerance", "2",
                                            "--", "python3", script])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
@@ -100,7 +103,8 @@ struct WatchProbeCommandTests {
     @Test func forkedWorkersEachReportTheirHeap() throws {
         try withFolder("watch-fork") { folder in
             let program = try TestPrograms.compile(TestPrograms.forker, name: "forker", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--", program, "2", "20"])
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                                           program, "2", "20"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let rows = try Harness.csv(directory + "/samples/forker.processes.csv")
@@ -121,7 +125,8 @@ struct WatchProbeCommandTests {
     @Test func staticProgramIsWatchedWithItsHeapUnknown() throws {
         try withFolder("watch-static") { folder in
             let program = try TestPrograms.compile(TestPrograms.holder, name: "holder", in: folder, isStatic: true)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--", program, "30"])
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                                           program, "30"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let rows = try Harness.csv(directory + "/samples/holder.csv")
@@ -138,10 +143,11 @@ struct WatchProbeCommandTests {
     @Test func missingProbeLibraryExitsTwoBeforeTheCommandStarts() throws {
         try withFolder("watch-noprobe") { folder in
             let marker = "\(folder)/started"
+            let missing = "\(folder)/missing/libleakharness-probe.so"
             let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--", "sh", "-c", "touch '\(marker)'"],
-                                          environment: ["LEAKHARNESS_PROBE_LIBRARY": "\(folder)/missing/libleakharness-probe.so"])
+                                          environment: ["LEAKHARNESS_PROBE_LIBRARY": missing])
             #expect(outcome.status == 2)
-            #expect(outcome.stderr.contains("probe library \(folder)/missing/libleakharness-probe.so: not found"), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("probe library \(missing): not found"), "\(outcome.stderr)")
             #expect(!FileManager.default.fileExists(atPath: marker))
             #expect(!FileManager.default.fileExists(atPath: "\(folder)/runs"))
         }
@@ -162,7 +168,8 @@ struct WatchProbeCommandTests {
     func missingJemallocExitsTwoBeforeTheCommandStarts(flags: [String]) throws {
         try withFolder("watch-nojemalloc") { folder in
             let marker = "\(folder)/started"
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs"] + flags + ["--", "sh", "-c", "touch '\(marker)'"],
+            let command = ["--", "sh", "-c", "touch '\(marker)'"]
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs"] + flags + command,
                                           environment: ["LEAKHARNESS_JEMALLOC": "\(folder)/libjemalloc.so.2"])
             #expect(outcome.status == 2)
             #expect(outcome.stderr.contains("jemalloc"), "\(outcome.stderr)")
@@ -180,9 +187,11 @@ struct WatchProbeCommandTests {
             let dumps = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/profiles/sites")
                 .filter { $0.hasPrefix("pass-") && $0.hasSuffix(".heap") }
             #expect(dumps.count >= 3, "\(dumps)")
-            // sites.csv ends its lines with CR LF (RFC 4180): one Character in Swift, so split on LF after replacing it.
-            let text = try String(contentsOfFile: "\(directory)/sites.csv", encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
-            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            // sites.csv ends its lines with CR LF (RFC 4180), one Character in Swift: split on LF after replacing it.
+            let text = try String(contentsOfFile: "\(directory)/sites.csv", encoding: .utf8)
+                .replacingOccurrences(of: "\r\n", with: "\n")
+            let lines = text.split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             let rows = lines.dropFirst().map { Dictionary(zip(lines[0], $0), uniquingKeysWith: { a, _ in a }) }
             let growing = rows.filter { $0["growing"] == "true" }.compactMap { $0["function"] }
             #expect(growing == ["remember_file"], "\(rows)")
@@ -205,14 +214,17 @@ struct WatchProbeCommandTests {
 
     @Test func aChildStartedWithItsDescriptorsClosedStillReports() throws {
         try withFolder("watch-closefds") { folder in
-            // subprocess closes every descriptor but 0-2 before exec: the child's probe opens watch's pipe through /proc.
+            // subprocess closes every descriptor but 0-2 before exec: the child's probe opens watch's pipe through
+            // /proc.
             let script = "\(folder)/parent.py"
             try """
                 import subprocess, sys
-                subprocess.run([sys.executable, "-c", "import time; x = b'a' * 30_000_000; time.sleep(0.6)"], check=True)
+                child = "import time; x = b'a' * 30_000_000; time.sleep(0.6)"
+                subprocess.run([sys.executable, "-c", child], check=True)
                 """.write(toFile: script, atomically: true, encoding: .utf8)
             let python = try Self.pythonExecutable()
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--", python, script])
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                                           python, script])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let listed = try processes(runDirectory(outcome), variant: (python as NSString).lastPathComponent)
             #expect(listed.count == 2, "\(listed)")

@@ -5,7 +5,8 @@ import Testing
 /// The probe's records and the environment `watch` gives a command.
 struct WatchProbeTests {
     @Test func recordRoundTripsThroughItsBytes() {
-        let record = ProbeRecord(allocator: .jemalloc, pid: 4242, arenas: 9, timeNs: 123_456_789_012, liveBytes: 7_000_000_000,
+        let record = ProbeRecord(allocator: .jemalloc, pid: 4242, arenas: 9, timeNs: 123_456_789_012,
+                                 liveBytes: 7_000_000_000,
                                  heldBytes: 8_000_000_001, probeAllocatedBytes: 0, trims: 3, dumps: 2)
         let bytes = record.encoded
         #expect(bytes.count == ProbeRecord.size)
@@ -50,8 +51,10 @@ struct WatchProbeTests {
     }
 
     @Test func sitesAskForTheHeapProfilerAndTheProbesDumps() {
-        let sites = ProbeLibrary.SitesSettings(directory: "/r/profiles/v", dumpIntervalMs: nil, requestPath: "/r/req", lgProfSample: 15)
-        let env = ProbeLibrary.environment(base: [:], probe: "/b/probe.so", channel: "c", intervalMs: 100, allocator: nil, sites: sites)
+        let sites = ProbeLibrary.SitesSettings(directory: "/r/profiles/v", dumpIntervalMs: nil, requestPath: "/r/req",
+                                               lgProfSample: 15)
+        let env = ProbeLibrary.environment(base: [:], probe: "/b/probe.so", channel: "c", intervalMs: 100,
+                                           allocator: nil, sites: sites)
         #expect(env["MALLOC_CONF"]?.contains("prof:true") == true)
         #expect(env["MALLOC_CONF"]?.contains("lg_prof_sample:15") == true)
         #expect(env["LEAKHARNESS_PROBE_DUMP_DIR"] == "/r/profiles/v")
@@ -73,8 +76,8 @@ struct WatchProbeTests {
             #expect(bytes.withUnsafeBytes { write(channel.writeFD, $0.baseAddress, $0.count) } == ProbeRecord.size)
         }
         #expect(channel.drain() == 3)
-        heap.fill(&row, members: [(pid: 10, row: SampleRow()), (pid: 11, row: SampleRow()), (pid: 12, row: SampleRow())],
-                  channel: channel)
+        let members = [Int32(10), 11, 12].map { (pid: $0, row: SampleRow()) }
+        heap.fill(&row, members: members, channel: channel)
         #expect(row.heapLiveBytes == 205)
         #expect(row.heapHeldBytes == 2050)
         let listed = heap.processes(names: [10: "a", 11: "b", 12: "c"], channel: channel, root: 11)

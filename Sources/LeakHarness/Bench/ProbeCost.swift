@@ -18,9 +18,13 @@ enum ProbeCost {
     static func measure(executable: String, samples: Int, seconds: Double) throws(BenchError) -> Figures {
         let library: String
         do { library = try ProbeLibrary.locate() } catch { throw .stage("probe", reason: "\(error)") }
-        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else { throw .stage("probe", reason: "cannot load \(library)") }
+        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
+            throw .stage("probe", reason: "cannot load \(library)")
+        }
         defer { dlclose(handle) }
-        guard let symbol = dlsym(handle, "lh_probe_cost_ns") else { throw .stage("probe", reason: "no lh_probe_cost_ns in \(library)") }
+        guard let symbol = dlsym(handle, "lh_probe_cost_ns") else {
+            throw .stage("probe", reason: "no lh_probe_cost_ns in \(library)")
+        }
         let cost = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Double).self)
         _ = cost(min(samples, 100))  // warm-up
         let microseconds = cost(samples) / 1000
@@ -28,7 +32,8 @@ enum ProbeCost {
         let cpu = try run(executable: executable, library: library, jemalloc: nil, seconds: seconds).cpuPercent
         var allocated = 0.0
         if let jemalloc = AllocatorEnvironment.jemallocPath() {
-            allocated = try run(executable: executable, library: library, jemalloc: jemalloc, seconds: seconds).allocatedBytes
+            allocated = try run(executable: executable, library: library, jemalloc: jemalloc, seconds: seconds)
+                .allocatedBytes
         }
         return Figures(microsecondsPerSample: microseconds, cpuPercentAt10Hz: cpu, allocatedBytes: allocated)
     }
@@ -46,9 +51,10 @@ enum ProbeCost {
         let child: ChildProcess
         do {
             child = try channel.inheritable {
-                try ChildProcess(executable: executable,
-                                 arguments: ["fixture-grow", "--mb-per-s", "20", "--seconds", String(seconds), "--free"],
-                                 environment: environment, logPath: "/dev/null")
+                try ChildProcess(
+                    executable: executable,
+                    arguments: ["fixture-grow", "--mb-per-s", "20", "--seconds", String(seconds), "--free"],
+                    environment: environment, logPath: "/dev/null")
             }
         } catch {
             throw .child(command: "fixture-grow", reason: "\(error)")
@@ -68,7 +74,9 @@ enum ProbeCost {
             usleep(50_000)
         }
         channel.drain()
-        guard probeThread != nil, measuredAt > started else { throw .stage("probe", reason: "the probe thread never ran in fixture-grow") }
+        guard probeThread != nil, measuredAt > started else {
+            throw .stage("probe", reason: "the probe thread never ran in fixture-grow")
+        }
         var own: Int64 = 0
         if jemalloc != nil {
             guard let counted = channel.latest[child.pid]?.probeAllocatedBytes else {

@@ -92,17 +92,19 @@ public enum ReportMarkdown {
         let unknown = processes.filter { $0.records == 0 }
         func list(_ p: [WatchedProcess]) -> String {
             if p.count <= 8 {
-                return p.map { "`\($0.command)` (pid \($0.pid)\($0.records > 0 ? ", \($0.allocator)" : ""))" }.joined(separator: ", ")
+                return p.map { "`\($0.command)` (pid \($0.pid)\($0.records > 0 ? ", \($0.allocator)" : ""))" }
+                    .joined(separator: ", ")
             }
             var counts: [String: Int] = [:]
             for process in p { counts[process.command, default: 0] += 1 }
-            return "\(p.count) processes: " + counts.keys.sorted().map { "`\($0)` ×\(counts[$0]!)" }.joined(separator: ", ")
+            let byName = counts.keys.sorted().map { "`\($0)` ×\(counts[$0]!)" }
+            return "\(p.count) processes: " + byName.joined(separator: ", ")
         }
         var text = "Processes: \(processes.count)."
         if !known.isEmpty { text += " Heap reported by the probe for \(list(known))." }
         if !unknown.isEmpty {
-            text += " Heap unknown for \(list(unknown)): the probe did not load there (a static or setuid program, or a process "
-                + "too short-lived to report); its RSS is counted, its heap is not."
+            text += " Heap unknown for \(list(unknown)): the probe did not load there (a static or setuid program, "
+                + "or a process too short-lived to report); its RSS is counted, its heap is not."
         }
         return text
     }

@@ -26,9 +26,11 @@ final class Symbolizer {
     /// Libraries whose frames are the allocator, the C library or the runtime: never a site, not even symbolized to find one.
     static let skippedLibraries = ["libjemalloc", "libc.so", "libc-", "ld-linux", "libswiftCore", "libFoundation",
                                    "lib_FoundationICU", "libstdc++", "libdispatch", "libswift_Concurrency", "libm.so",
-                                   "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc", "libleakharness-probe"]
+                                   "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc",
+                                   "libleakharness-probe"]
 
-    /// The program is not ours (`watch`): its first frame outside the skipped libraries is the site, whatever its module.
+    /// The program is not ours (`watch`): its first frame outside the skipped libraries is the site, whatever its
+    /// module.
     let foreign: Bool
 
     init(programModules: Set<String> = ["FeaturePipeline", "LeakHarness"], foreign: Bool = false) {

@@ -64,7 +64,9 @@ final class ProbeChannel {
             pending += buffer[0..<n]
             var offset = 0
             while pending.count - offset >= ProbeRecord.size {
-                let record = pending.withUnsafeBytes { ProbeRecord(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + ProbeRecord.size)])) }
+                let record = pending.withUnsafeBytes {
+                    ProbeRecord(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + ProbeRecord.size)]))
+                }
                 offset += ProbeRecord.size
                 guard let record else { continue }
                 latest[record.pid] = record

@@ -20,7 +20,8 @@ public enum ProbeLibrary {
                 + "`swift build -c release --product leakharness-probe` (scripts/test.sh builds both)")
         }
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw .probe(path: path, why: "cannot be loaded: \(dlerror().map { String(cString: $0) } ?? "unknown error")")
+            let why = dlerror().map { String(cString: $0) } ?? "unknown error"
+            throw .probe(path: path, why: "cannot be loaded: \(why)")
         }
         dlclose(handle)
         return path
@@ -31,7 +32,7 @@ public enum ProbeLibrary {
     static func environment(base: [String: String], probe: String, channel: String, intervalMs: Int,
                             allocator: Allocator?, sites: SitesSettings?) -> [String: String] {
         var env = base
-        let userPreload = base["LD_PRELOAD"].map { $0.split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init) } ?? []
+        let userPreload = (base["LD_PRELOAD"] ?? "").split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init)
         var allocatorPreload: [String] = []
         if allocator != nil || sites != nil {
             var config = VariantConfig()
@@ -40,7 +41,8 @@ public enum ProbeLibrary {
                 config.profile = .sites
                 config.lgProfSample = sites.lgProfSample
             }
-            env = AllocatorEnvironment.environment(for: config, profilePrefix: sites.map { "\($0.directory)/auto" }, base: base)
+            env = AllocatorEnvironment.environment(for: config, profilePrefix: sites.map { "\($0.directory)/auto" },
+                                                   base: base)
             allocatorPreload = env["LD_PRELOAD"].map { [$0] } ?? []
         }
         let preload = allocatorPreload + userPreload.filter { !allocatorPreload.contains($0) && $0 != probe } + [probe]

@@ -23,7 +23,8 @@ struct TreeHeap {
 
     /// Every process seen (by the sampler or through a record), root first then by pid, and whether its heap is known.
     func processes(names: [Int32: String], channel: ProbeChannel, root: Int32) -> [WatchedProcess] {
-        let pids = Set(names.keys).union(channel.counts.keys).sorted { ($0 == root ? 0 : 1, $0) < ($1 == root ? 0 : 1, $1) }
+        let pids = Set(names.keys).union(channel.counts.keys)
+            .sorted { ($0 == root ? 0 : 1, $0) < ($1 == root ? 0 : 1, $1) }
         return pids.map { pid in
             let record = channel.latest[pid]
             return WatchedProcess(pid: pid, command: names[pid] ?? "?", records: channel.counts[pid] ?? 0,
@@ -47,7 +48,8 @@ enum ProcessSampleLog {
             let name = (names[member.pid] ?? "?").replacingOccurrences(of: ",", with: " ")
             text += "\(tMs),\(member.pid),\(name),\(member.row.rssKB),\(member.row.rssAnonKB),"
             text += "\(record.map { String($0.liveBytes) } ?? ""),\(record.map { String($0.heldBytes) } ?? ""),"
-            text += "\(record?.allocator.name ?? "unknown"),\(record.map { $0.arenas > 0 ? String($0.arenas) : "" } ?? "")\n"
+            let arenas = record.map { $0.arenas > 0 ? String($0.arenas) : "" } ?? ""
+            text += "\(record?.allocator.name ?? "unknown"),\(arenas)\n"
         }
         return Data(text.utf8)
     }

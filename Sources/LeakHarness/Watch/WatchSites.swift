@@ -21,7 +21,8 @@ enum WatchSites {
             try? fm.removeItem(atPath: "\(root)/dump-requests")
             let candidates = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("pid-") }
             let counted = candidates.map { name -> (String, Int, Int) in
-                let dumps = ((try? fm.contentsOfDirectory(atPath: "\(root)/\(name)")) ?? []).filter { $0.hasSuffix(".heap") }
+                let files = (try? fm.contentsOfDirectory(atPath: "\(root)/\(name)")) ?? []
+                let dumps = files.filter { $0.hasSuffix(".heap") }
                 return (name, dumps.count, Int(name.dropFirst(4)) ?? Int.max)
             }
             guard let best = counted.filter({ $0.1 > 0 }).min(by: { ($1.1, $0.2) < ($0.1, $1.2) }) else { continue }

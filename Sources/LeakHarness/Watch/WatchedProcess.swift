@@ -4,7 +4,8 @@ public struct WatchedProcess: Sendable, Hashable, Codable {
     public var pid: Int32
     /// Its command name (`/proc/PID/comm`) when first seen.
     public var command: String
-    /// Probe records received from it; 0: its heap is unknown (a static or setuid program, where the probe cannot load).
+    /// Probe records received from it; 0: its heap is unknown (a static or setuid program, where the probe cannot
+    /// load).
     public var records: Int
     /// The allocator its probe found ("glibc", "jemalloc"), or "unknown".
     public var allocator: String

@@ -79,8 +79,9 @@ public enum Watcher {
         if let p = options.progressRegex { try validate(progressRegex: p) }
         let probe = try ProbeLibrary.locate()
         if options.sites || options.allocators.contains(.jemalloc), AllocatorEnvironment.jemallocPath() == nil {
-            throw .allocatorMissing(allocator: "jemalloc", why: "libjemalloc.so.2 is not installed (needed by "
-                + "\(options.sites ? "--sites" : "--allocator jemalloc"); run scripts/setup.sh or set LEAKHARNESS_JEMALLOC)")
+            let flag = options.sites ? "--sites" : "--allocator jemalloc"
+            throw .allocatorMissing(allocator: "jemalloc", why: "libjemalloc.so.2 is not installed (needed by \(flag); "
+                + "run scripts/setup.sh or set LEAKHARNESS_JEMALLOC)")
         }
         if let path = AllocatorEnvironment.jemallocPath(), options.sites || options.allocators.contains(.jemalloc),
            !FileManager.default.fileExists(atPath: path) {
@@ -88,7 +89,11 @@ public enum Watcher {
         }
         let commandName = RunReporter.fileName((command as NSString).lastPathComponent)
         let directory: String
-        do { directory = try RunDirectory.create(root: options.outputRoot, scenario: "watch") } catch { throw .output(path: options.outputRoot, why: "\(error)") }
+        do {
+            directory = try RunDirectory.create(root: options.outputRoot, scenario: "watch")
+        } catch {
+            throw .output(path: options.outputRoot, why: "\(error)")
+        }
         SignalForwarder.install()
         let commandLine = ([command] + arguments).map(shellQuoted).joined(separator: " ")
         let allocators: [Allocator?] = options.allocators.isEmpty ? [nil] : options.allocators
@@ -107,12 +112,14 @@ public enum Watcher {
         thresholds.toleranceMBPer1000Files = options.tolerance ?? (xUnit == "ms" ? 0.1 : 8)
         thresholds.minFiles = xUnit == "ms" ? 1000 : 10
         let base = runs.first?.outcome.knobs.filter { $0.key != "allocator" } ?? [:]
-        let what = options.allocators.isEmpty ? "" : " under \(options.allocators.map(\.rawValue).joined(separator: ", ")), one after the other"
-        var manifest = RunManifest(scenario: "watch",
-                                   description: "`leakharness watch -- \(commandLine)`\(what): the command's process tree, sampled "
-                                       + "from outside, and its heap, reported by the probe preloaded into every process.",
-                                   scenarioPath: "–", createdAt: ISO8601DateFormatter().string(from: Date()), machine: MachineInfo.current(),
-                                   thresholds: thresholds, baseKnobs: base, variants: runs.map(\.outcome))
+        let names = options.allocators.map(\.rawValue).joined(separator: ", ")
+        let what = options.allocators.isEmpty ? "" : " under \(names), one after the other"
+        let description = "`leakharness watch -- \(commandLine)`\(what): the command's process tree, sampled from "
+            + "outside, and its heap, reported by the probe preloaded into every process."
+        var manifest = RunManifest(scenario: "watch", description: description, scenarioPath: "–",
+                                   createdAt: ISO8601DateFormatter().string(from: Date()),
+                                   machine: MachineInfo.current(), thresholds: thresholds, baseKnobs: base,
+                                   variants: runs.map(\.outcome))
         manifest.xUnit = xUnit
         manifest.interrupted = runs.count < allocators.count
         if options.sites { WatchSites.collect(runDirectory: directory, variants: runs.map(\.outcome.name)) }
@@ -146,7 +153,8 @@ public enum Watcher {
         let writer: SampleCSVWriter
         do { writer = try SampleCSVWriter(path: csvPath) } catch { throw .output(path: csvPath, why: "\(error)") }
         let processesPath = "\(directory)/samples/\(name).processes.csv"
-        guard FileManager.default.createFile(atPath: processesPath, contents: Data((ProcessSampleLog.header + "\n").utf8)),
+        let header = Data((ProcessSampleLog.header + "\n").utf8)
+        guard FileManager.default.createFile(atPath: processesPath, contents: header),
               let processLog = FileHandle(forWritingAtPath: processesPath) else {
             throw .output(path: processesPath, why: "cannot create")
         }
@@ -159,8 +167,9 @@ public enum Watcher {
             try? FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true)
             let request = "\(profiles)/dump-requests"
             _ = FileManager.default.createFile(atPath: request, contents: Data(count: 8))
-            sites = .init(directory: profiles, dumpIntervalMs: options.progressRegex == nil ? options.sitesIntervalMs : nil,
-                          requestPath: request, lgProfSample: options.lgProfSample)
+            let every = options.progressRegex == nil ? options.sitesIntervalMs : nil
+            sites = .init(directory: profiles, dumpIntervalMs: every, requestPath: request,
+                          lgProfSample: options.lgProfSample)
         }
         let environment = ProbeLibrary.environment(base: ProcessInfo.processInfo.environment, probe: probe,
                                                    channel: channel.environmentValue, intervalMs: options.intervalMs,
@@ -218,8 +227,8 @@ public enum Watcher {
                     row.inflight = Int64(sampler.lastCount)
                     heap.fill(&row, members: sampler.lastMembers, channel: channel)
                     try? writer.append(row)
-                    processLog.write(ProcessSampleLog.lines(tMs: now, members: sampler.lastMembers, names: sampler.names,
-                                                            channel: channel))
+                    processLog.write(ProcessSampleLog.lines(tMs: now, members: sampler.lastMembers,
+                                                            names: sampler.names, channel: channel))
                     lastSampleMs = now
                     if row.filesDone != lastCount {
                         lastCount = row.filesDone
@@ -256,12 +265,14 @@ public enum Watcher {
            !processes.contains(where: { $0.allocator == ProbeRecord.Allocator.jemalloc.name }) {
             failure = processes.contains(where: { $0.records > 0 })
                 ? "jemalloc was not loaded: the probe found glibc's allocator in every process"
-                : "jemalloc could not be verified: no process of the command reported its heap (a static or setuid program?)"
+                : "jemalloc could not be verified: no process of the command reported its heap "
+                    + "(a static or setuid program?)"
         }
         var report = ChildReport()
         report.seconds = seconds
         report.files = Int(options.progressRegex == nil ? max(0, lastSampleMs) : count.total)
-        // No settle phase of its own: the samples after the progress count last moved, else the last sample, stand for it.
+        // No settle phase of its own: the samples after the progress count last moved, else the last sample, stand
+        // for it.
         if options.progressRegex != nil, count.seen, countSettledMs >= 0, countSettledMs < lastSampleMs {
             report.settleStartMs = countSettledMs
         } else {
@@ -274,9 +285,10 @@ public enum Watcher {
                      "progress-regex": options.progressRegex ?? "–", "passes": "1"]
         if let allocator { knobs["allocator"] = allocator.rawValue }
         if options.sites { knobs["sites"] = "jemalloc heap profiler, lg_prof_sample \(options.lgProfSample)" }
-        let outcome = VariantOutcome(name: name, knobs: knobs, overrides: allocator.map { ["allocator": $0.rawValue] } ?? [:],
-                                     expect: nil, document: nil, exitStatus: exitStatus, signal: signal, failure: failure,
-                                     wallSeconds: seconds, report: report)
+        let overrides = allocator.map { ["allocator": $0.rawValue] } ?? [:]
+        let outcome = VariantOutcome(name: name, knobs: knobs, overrides: overrides, expect: nil, document: nil,
+                                     exitStatus: exitStatus, signal: signal, failure: failure, wallSeconds: seconds,
+                                     report: report)
         let log = "watch \(allocator.map { "--allocator \($0.rawValue) " } ?? "")\(commandLine)\nended: \(termination)"
             + "\(forwarded.isEmpty ? "" : ", signals forwarded: \(forwarded.sorted())")\n"
         return VariantRun(outcome: outcome, termination: termination, log: log)
