@@ -290,8 +290,3 @@ __attribute__((constructor)) static void probe_start(void) {
     pthread_atfork(NULL, NULL, after_fork_in_child);
     start_thread();
 }
-
-/* Under the heap profiler, a last profile as the process ends. */
-__attribute__((destructor)) static void probe_end(void) {
-    if (probe.active && probe.dump_dir[0]) dump_profile();
-}
