@@ -247,6 +247,19 @@ struct WatchProbeCommandTests {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    @Test func aCommandThatCannotStartLeavesNoRunDirectory() throws {
+        try withFolder("watch-noexec") { folder in
+            let fake = "\(folder)/not-a-program"
+            try "neither ELF nor script".write(toFile: fake, atomically: true, encoding: .utf8)
+            chmod(fake, 0o755)
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--", fake])
+            #expect(outcome.status == 2)
+            #expect(outcome.stderr.contains("\(fake): cannot start"), "\(outcome.stderr)")
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/runs")) ?? []
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
+
     @Test func unknownAllocatorExitsTwo() throws {
         let outcome = try Harness.run(["watch", "--allocator", "tcmalloc", "--", "true"])
         #expect(outcome.status == 2)

@@ -100,10 +100,16 @@ public enum Watcher {
         var runs: [VariantRun] = []
         for allocator in allocators {
             let name = allocator?.rawValue ?? commandName
-            let run = try runVariant(name: name, allocator: allocator, executable: executable, command: command,
-                                     arguments: arguments, commandLine: commandLine, probe: probe, directory: directory,
-                                     options: options)
-            runs.append(run)
+            do {
+                let run = try runVariant(name: name, allocator: allocator, executable: executable, command: command,
+                                         arguments: arguments, commandLine: commandLine, probe: probe,
+                                         directory: directory, options: options)
+                runs.append(run)
+            } catch {
+                // Nothing ran: no run directory is left behind.
+                if runs.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
+                throw error
+            }
             if SignalForwarder.caught != 0 { break }
         }
 
