@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -284,7 +285,12 @@ __attribute__((constructor)) static void probe_start(void) {
     if (probe.mallctl == NULL) {
         /* A stream over a static buffer for malloc_info, with its own static buffer: made once, here. */
         probe.info = fmemopen(info_buffer, sizeof(info_buffer), "w");
-        if (probe.info != NULL) setvbuf(probe.info, info_stream_buffer, _IOFBF, sizeof(info_stream_buffer));
+        if (probe.info != NULL) {
+            setvbuf(probe.info, info_stream_buffer, _IOFBF, sizeof(info_stream_buffer));
+            /* Only the probe thread uses this stream: no lock of its own, so a fork while the probe writes to it
+               cannot leave the child with the stream locked by a thread that no longer exists. */
+            __fsetlocking(probe.info, FSETLOCKING_BYCALLER);
+        }
     }
     probe.active = 1;
     pthread_atfork(NULL, NULL, after_fork_in_child);
