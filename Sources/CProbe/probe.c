@@ -38,7 +38,8 @@ static struct {
     uint32_t trims;
     uint32_t dumps;
     int dump_dir_made;
-} probe = { .fd = -1 };
+    int request_fd;
+} probe = { .fd = -1, .request_fd = -1 };
 
 static char info_buffer[65536];
 static char info_stream_buffer[4096];
@@ -169,7 +170,7 @@ static int64_t requested_dumps(int fd) {
 static void *probe_main(void *unused) {
     (void)unused;
     pthread_setname_np(pthread_self(), "lh-probe");
-    int request_fd = probe.request_path[0] ? open(probe.request_path, O_RDONLY | O_CLOEXEC) : -1;
+    probe.request_fd = probe.request_path[0] ? open(probe.request_path, O_RDONLY | O_CLOEXEC) : -1;
     int64_t start = now_ns();
     int64_t interval = (int64_t)probe.interval_ms * 1000000;
     int64_t next_trim = start + (int64_t)probe.trim_ms * 1000000;
@@ -189,7 +190,7 @@ static void *probe_main(void *unused) {
                 dump_profile();
                 next_dump = now + (int64_t)probe.dump_ms * 1000000;
             }
-            int64_t asked = requested_dumps(request_fd);
+            int64_t asked = requested_dumps(probe.request_fd);
             while ((int64_t)probe.dumps < asked) {
                 uint32_t before = probe.dumps;
                 dump_profile();
@@ -219,7 +220,8 @@ static void *probe_main(void *unused) {
         due.tv_nsec = next % 1000000000;
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR) {}
     }
-    if (request_fd >= 0) close(request_fd);
+    if (probe.request_fd >= 0) close(probe.request_fd);
+    probe.request_fd = -1;
     atomic_store(&thread_running, 0);
     return NULL;
 }
@@ -242,6 +244,9 @@ static void start_thread(void) {
 /* In a forked child only the forking thread exists: start the probe again there. */
 static void after_fork_in_child(void) {
     if (!probe.active) return;
+    /* The parent's probe thread had this open; the child's opens its own. */
+    if (probe.request_fd >= 0) close(probe.request_fd);
+    probe.request_fd = -1;
     probe.dumps = 0;
     probe.trims = 0;
     probe.dump_dir_made = 0;
