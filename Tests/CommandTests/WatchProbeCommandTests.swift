@@ -177,11 +177,12 @@ struct WatchProbeCommandTests {
         }
     }
 
-    @Test func sitesRankTheCommandsOwnFunctionThatKeepsMemory() throws {
+    /// Dumps at progress counts, or by time.
+    @Test(arguments: [["--sites-every", "100", "--progress-regex", #"(\d+)/\d+"#], ["--sites-interval-ms", "500"]])
+    func sitesRankTheCommandsOwnFunctionThatKeepsMemory(dumps: [String]) throws {
         try withFolder("watch-sites") { folder in
             let program = try TestPrograms.compile(TestPrograms.sites, name: "sites", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites", "--sites-every", "100",
-                                           "--progress-regex", #"(\d+)/\d+"#, "--", program, "400"])
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites"] + dumps + ["--", program, "400"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let dumps = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/profiles/sites")
