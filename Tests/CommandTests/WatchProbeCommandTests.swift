@@ -182,7 +182,8 @@ struct WatchProbeCommandTests {
     func sitesRankTheCommandsOwnFunctionThatKeepsMemory(dumps: [String]) throws {
         try withFolder("watch-sites") { folder in
             let program = try TestPrograms.compile(TestPrograms.sites, name: "sites", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites"] + dumps + ["--", program, "400"])
+            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites"] + dumps
+                                          + ["--", program, "400"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let dumps = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/profiles/sites")
