@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "leakharness", targets: ["leakharness"]),
         .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
         .library(name: "LeakHarness", targets: ["LeakHarness"]),
+        // The probe `watch` preloads into a command: libleakharness-probe.so beside the executable.
+        .library(name: "leakharness-probe", type: .dynamic, targets: ["CProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -40,6 +42,10 @@ let package = Package(
         .target(
             name: "CAllocator",
             linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .target(
+            name: "CProbe",
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
         .target(
             name: "FeaturePipeline",

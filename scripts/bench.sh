@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 update=0
 if [[ "${1:-}" == "--update-baseline" ]]; then update=1; shift; fi
 swift build -c release --product leakharness >&2
+# The probe library watch preloads (bench measures its cost): libleakharness-probe.so beside the binary.
+swift build -c release --product leakharness-probe >&2
 baseline=reports/bench-baseline.json
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

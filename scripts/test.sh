@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds leakharness and runs the whole test suite: what CI runs. Installs the system packages first (idempotent).
-# The end-to-end tests (Tests/CommandTests) run the release binary, as a user would; the suites run one at a time,
-# so that tests that measure memory do not share the two cores with each other. The tests run with a fresh TMPDIR,
-# and the script fails when they leave anything in it.
+# The end-to-end tests (Tests/CommandTests) run the release binary and its probe library, as a user would; the
+# suites run one at a time, so that tests that measure memory do not share the two cores with each other. The tests
+# run with a fresh TMPDIR, and the script fails when they leave anything in it.
 #
 #   scripts/test.sh            the whole suite
 #   scripts/test.sh --tsan     the executor, pipeline and sampler tests under ThreadSanitizer (own build folder)
@@ -31,6 +31,8 @@ if [ "${1:-}" = "--tsan" ]; then
   exit
 fi
 swift build -c release --product leakharness
+# The probe `watch` preloads into commands: libleakharness-probe.so beside the binary.
+swift build -c release --product leakharness-probe
 swift build --build-tests
 # The test binary runs by itself (SwiftPM keeps its own files in TMPDIR), with a TMPDIR of its own: whatever the tests
 # leave in it fails the run.

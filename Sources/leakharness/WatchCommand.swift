@@ -13,6 +13,12 @@ struct WatchCommand: ParsableCommand {
             from the command's output, e.g. '(\\d+)/\\d+' for a tqdm bar. Exits with the command's status (128 + signal when \
             a signal ended it); the last line on stderr is the run directory.
 
+            The probe library (libleakharness-probe.so, built beside this executable) is preloaded into every process \
+            of the command: it reports each process's live and held heap (mallinfo2 under glibc, stats.allocated and \
+            stats.resident under jemalloc), which tells a growing live heap from an allocator that keeps freed memory. \
+            With --allocator (repeatable) the command runs once per allocator into one report with the allocator \
+            advice; with --sites it runs under jemalloc's sampling heap profiler and the report ranks allocation sites.
+
             The command ends with watch: if watch itself dies (killed, even with SIGKILL, or its terminal closed), the \
             command gets SIGTERM at once (its parent-death signal), so does the rest of its process tree, and every \
             process of the tree still alive --grace-s seconds later gets SIGKILL.
@@ -33,6 +39,23 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Put the run directory under this folder instead of reports/runs.")
     var out: String = "reports/runs"
 
+    @Option(help: ArgumentHelp("Run the command under this allocator; repeat for one run per allocator, one after "
+                               + "the other: " + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "allocator"))
+    var allocator: [String] = []
+
+    @Flag(help: "Profile allocation sites with jemalloc's sampling heap profiler and rank them in the report.")
+    var sites = false
+
+    @Option(help: "With --sites and no --progress-regex: milliseconds between heap profiles.")
+    var sitesIntervalMs = 1000
+
+    @Option(help: "With --sites and --progress-regex: a heap profile each time the count advances by this much.")
+    var sitesEvery = 100
+
+    @Option(help: "With --sites: one sample per 2^N bytes allocated, on average.")
+    var lgProfSample = 17
+
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
@@ -44,6 +67,16 @@ struct WatchCommand: ParsableCommand {
         if let progressRegex {
             do { try Watcher.validate(progressRegex: progressRegex) } catch { throw ValidationError("\(error)") }
         }
+        for name in allocator where Allocator(rawValue: name) == nil {
+            throw ValidationError("--allocator \(name): unknown allocator; one of "
+                + Allocator.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if Set(allocator).count != allocator.count { throw ValidationError("--allocator: each allocator at most once") }
+        guard (100...600_000).contains(sitesIntervalMs) else {
+            throw ValidationError("--sites-interval-ms: must be from 100 to 600000")
+        }
+        guard sitesEvery >= 1 else { throw ValidationError("--sites-every: must be positive") }
+        guard (0...30).contains(lgProfSample) else { throw ValidationError("--lg-prof-sample: must be from 0 to 30") }
     }
 
     func run() throws {
@@ -53,6 +86,11 @@ struct WatchCommand: ParsableCommand {
         options.outputRoot = out
         options.tolerance = tolerance
         options.graceSeconds = graceS
+        options.allocators = allocator.compactMap(Allocator.init(rawValue:))
+        options.sites = sites
+        options.sitesIntervalMs = sitesIntervalMs
+        options.sitesEvery = Int64(sitesEvery)
+        options.lgProfSample = lgProfSample
         let result: Watcher.Result
         do {
             result = try Watcher.run(command: command[0], arguments: Array(command.dropFirst()), options: options)
@@ -61,7 +99,10 @@ struct WatchCommand: ParsableCommand {
         }
         // The command's output went to stdout; ours goes to stderr so a pipeline reading the command's output is undisturbed.
         var text = "\n" + MarkdownTable.verdicts(result.summary)
-        if let v = result.summary.variants.first { text += "\(v.verdict.rawValue) (\(v.cause.rawValue)): \(v.reason)\n" }
+        for v in result.summary.variants {
+            let label = result.summary.variants.count > 1 ? "\(v.name): " : ""
+            text += "\(label)\(v.verdict.rawValue) (\(v.cause.rawValue)): \(v.reason)\n"
+        }
         text += result.directory + "\n"
         FileHandle.standardError.write(Data(text.utf8))
         throw ExitCode(result.exitStatus)

@@ -10,7 +10,7 @@ struct AllocatorRetentionTests {
             name: arena-small
             description: Test - pattern A under glibc and jemalloc, small.
             thresholds: {min_files: 50, warmup_fraction: 0.34, tolerance_mb_per_1000_files: 100}
-            base: {corpus: long-tail, buffers: per-file, workers: 8, files: 400, passes: 2, settle: 2}
+            base: {corpus: long-tail, buffers: per-file, workers: 8, files: 300, passes: 5, settle: 2}
             variants:
               glibc: {allocator: glibc}
               jemalloc: {allocator: jemalloc, settle: 12}

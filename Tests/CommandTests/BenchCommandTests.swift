@@ -8,6 +8,7 @@ struct BenchCommandTests {
         "decode_audio_s_per_s", "features_audio_s_per_cpu_s", "tfrecord_write_mb_per_s",
         "pipeline_files_per_s_1_worker", "pipeline_files_per_s_2_workers", "scaling_2_workers",
         "sampler_us_per_sample", "sampler_allocations_per_sample", "sampler_cpu_percent_at_100hz", "harness_rss_mb",
+        "probe_us_per_sample", "probe_cpu_percent_at_10hz", "probe_allocated_bytes",
     ]
 
     /// Runs `bench --json --quick` (plus `extra`) and returns the outcome and its decoded JSON object.

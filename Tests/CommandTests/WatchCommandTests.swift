@@ -16,6 +16,7 @@ struct WatchCommandTests {
 
     @Test func growingListInAGrandchildReadsAsGrowthOfLiveHeap() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         // The fixture runs under sh: only the whole process tree shows its growth.
         let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
                                        "sh", "-c", "'\(Harness.binary)' fixture-grow --mb-per-s 20 --seconds 3; exit 0"])
@@ -34,6 +35,7 @@ struct WatchCommandTests {
 
     @Test func allocateAndFreeInALoopIsStable() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
                                        Harness.binary, "fixture-grow", "--mb-per-s", "20", "--seconds", "3", "--free"])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -43,6 +45,7 @@ struct WatchCommandTests {
 
     @Test func progressRegexMakesItemsTheXAxis() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--progress-regex", #"(\d+)/\d+"#, "--",
                                        Harness.binary, "fixture-grow", "--mb-per-s", "10", "--seconds", "1"])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -57,6 +60,7 @@ struct WatchCommandTests {
 
     @Test func exitStatusIsTheCommands() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run(["watch", "--out", out, "--", "sh", "-c", "echo out; echo err >&2; exit 7"])
         #expect(outcome.status == 7)
         #expect(outcome.stdout == "out\n")
@@ -72,6 +76,7 @@ struct WatchCommandTests {
 
     @Test func stdinReachesTheCommand() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Harness.binary)
         process.arguments = ["watch", "--out", out, "--", "cat"]
@@ -90,6 +95,7 @@ struct WatchCommandTests {
 
     @Test func sigintReachesTheCommandAndWatchExitsWithItsStatus() throws {
         let out = try Harness.temporaryDirectory("watch")
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Harness.binary)
         process.arguments = ["watch", "--out", out, "--", "sleep", "30"]

@@ -14,9 +14,9 @@ import Foundation
 ///   unclear. Descriptor floors rise when most increments are at least one descriptor.
 /// - A claim of a rise needs `minIncrements` increments, or a second series rising with it.
 /// - Growth within passes: the median of the per-pass Theil-Sen slopes exceeds t and at least two thirds of them
-///   exceed t/2, for RSS; or the same for the live heap at `liveOnlyFactor` times t (an allocator may reuse what the
-///   last pass freed, so that RSS stands still while the program's heap grows). Flat within passes: the RSS median is
-///   within ±t.
+///   exceed t/2, for RSS; or the same for the live heap at `liveOnlyFactor` times t with its median Kendall tau
+///   against files done at least `accumulationTau` (an allocator may reuse what the last pass freed, so that RSS
+///   stands still while the program's heap accumulates). Flat within passes: the RSS median is within ±t.
 /// - The allocator keeps memory when, after a settle, anonymous RSS minus the live heap has grown since before the
 ///   work by at least `allocatorGapMB`.
 ///
@@ -41,6 +41,9 @@ public enum DecisionRule {
     /// The live heap alone (RSS not growing) shows growth within passes at this many times the tolerance: it is read
     /// at most every 200 ms under glibc, and large files in flight swing it.
     public static let liveOnlyFactor = 3.0
+    /// ...and it must accumulate: the median over passes of its Kendall tau against files done at least this (a long
+    /// file in flight near a pass's end raises its slope, not its tau).
+    public static let accumulationTau = 0.6
 
     /// What the rule decided, why, and what would decide it when it could not.
     public struct Decision: Sendable, Hashable {
@@ -153,6 +156,7 @@ private struct Reading {
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
         liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
+            && (Statistics.median(s.compactMap(\.tauLive)) ?? 0) >= DecisionRule.accumulationTau
         liveWithin = Statistics.median(s.compactMap(\.slopeLive))
         fileWithin = Statistics.median(s.compactMap(\.slopeFile))
     }

@@ -22,6 +22,8 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         public var slopeRSS: Double?
         public var slopeLive: Double?
         public var slopeFile: Double?
+        /// Kendall's tau of the live heap against x within the segment's work: near 1 when it accumulates.
+        public var tauLive: Double?
         /// Highest RSS of the segment's work, MB.
         public var peakRSS: Double?
 
@@ -180,8 +182,9 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         s.slopeFile = Statistics.theilSenSlope(x: x, y: work.map { mb($0.rssFileKB) }).map { $0 * 1000 }
         let withLive = work.filter { $0.heapLiveBytes != nil }
         if withLive.count >= 3 {
-            s.slopeLive = Statistics.theilSenSlope(x: withLive.map { Double($0.filesDone) }, y: withLive.compactMap(live))
-                .map { $0 * 1000 }
+            let lx = withLive.map { Double($0.filesDone) }, ly = withLive.compactMap(live)
+            s.slopeLive = Statistics.theilSenSlope(x: lx, y: ly).map { $0 * 1000 }
+            s.tauLive = Statistics.kendallTau(x: lx, y: ly)
         }
     }
 

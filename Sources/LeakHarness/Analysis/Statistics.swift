@@ -12,6 +12,25 @@ public enum Statistics {
         return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
     }
 
+    /// Kendall's tau of `y` against `x`: +1 when y rises with x at every pair, -1 when it falls, near 0 without a
+    /// monotone trend (a spike among flat values included). Above `maxPoints` points every k-th point is used.
+    /// Nil with fewer than three points.
+    public static func kendallTau(x: [Double], y: [Double], maxPoints: Int = 400) -> Double? {
+        precondition(x.count == y.count, "series of different lengths")
+        let step = max(1, (x.count + maxPoints - 1) / maxPoints)
+        let idx = Swift.stride(from: 0, to: x.count, by: step).map { $0 }
+        guard idx.count >= 3 else { return nil }
+        var concordant = 0.0, discordant = 0.0
+        for a in 0..<idx.count {
+            for b in (a + 1)..<idx.count {
+                let s = (x[idx[b]] - x[idx[a]]) * (y[idx[b]] - y[idx[a]])
+                if s > 0 { concordant += 1 } else if s < 0 { discordant += 1 }
+            }
+        }
+        let pairs = Double(idx.count * (idx.count - 1) / 2)
+        return (concordant - discordant) / pairs
+    }
+
     /// Wilson's 95% interval for a share of `successes` in `trials` ((0, 1) when there are no trials).
     public static func wilsonInterval(successes: Int, trials: Int, z: Double = 1.959964) -> (low: Double, high: Double) {
         guard trials > 0 else { return (0, 1) }

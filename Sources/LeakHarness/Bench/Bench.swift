@@ -58,6 +58,12 @@ public enum Bench {
         progress("harness rss")
         result.harnessRSSMB = try BenchHelpers.harnessRSS(
             executable: options.executable, files: options.harnessFiles, corpus: options.corpus, work: work)
+        progress("probe")
+        let probe = try ProbeCost.measure(executable: options.executable, samples: options.probeSamples,
+                                          seconds: options.quick ? 1 : 4)
+        result.probeUsPerSample = probe.microsecondsPerSample
+        result.probeCPUPercentAt10Hz = probe.cpuPercentAt10Hz
+        result.probeAllocatedBytes = probe.allocatedBytes
         result.loadAverageEnd1m = BenchClock.loadAverage()
         return result
     }

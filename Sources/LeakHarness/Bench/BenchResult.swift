@@ -22,6 +22,12 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public var samplerCPUPercentAt100Hz = 0.0
     /// Peak resident memory (VmHWM) of `leakharness run` while it supervises a child, in MB.
     public var harnessRSSMB = 0.0
+    /// Microseconds one sampling step of the probe library (`watch`) costs, glibc's `mallinfo2` included.
+    public var probeUsPerSample = 0.0
+    /// CPU of the probe thread at a 100 ms interval in a process allocating and freeing 20 MB/s, percent of one core.
+    public var probeCPUPercentAt10Hz = 0.0
+    /// Bytes the probe thread allocated over a run under jemalloc (`thread.allocated`).
+    public var probeAllocatedBytes = 0.0
     /// The machine's one-minute load average when the bench started.
     public var loadAverage1m = 0.0
     /// The machine's one-minute load average when the bench ended.
@@ -47,6 +53,9 @@ public struct BenchResult: Sendable, Codable, Equatable {
         samplerBytesPerSample = try value(.samplerBytesPerSample)
         samplerCPUPercentAt100Hz = try value(.samplerCPUPercentAt100Hz)
         harnessRSSMB = try value(.harnessRSSMB)
+        probeUsPerSample = try value(.probeUsPerSample)
+        probeCPUPercentAt10Hz = try value(.probeCPUPercentAt10Hz)
+        probeAllocatedBytes = try value(.probeAllocatedBytes)
         loadAverage1m = try value(.loadAverage1m)
         loadAverageEnd1m = try value(.loadAverageEnd1m)
         quick = try value(.quick)
@@ -64,6 +73,9 @@ public struct BenchResult: Sendable, Codable, Equatable {
         case samplerBytesPerSample = "sampler_bytes_per_sample"
         case samplerCPUPercentAt100Hz = "sampler_cpu_percent_at_100hz"
         case harnessRSSMB = "harness_rss_mb"
+        case probeUsPerSample = "probe_us_per_sample"
+        case probeCPUPercentAt10Hz = "probe_cpu_percent_at_10hz"
+        case probeAllocatedBytes = "probe_allocated_bytes"
         case loadAverage1m = "load_average_1m"
         case loadAverageEnd1m = "load_average_end_1m"
         case quick
@@ -82,6 +94,9 @@ public struct BenchResult: Sendable, Codable, Equatable {
             (CodingKeys.samplerAllocationsPerSample.rawValue, samplerAllocationsPerSample, false),
             (CodingKeys.samplerCPUPercentAt100Hz.rawValue, samplerCPUPercentAt100Hz, false),
             (CodingKeys.harnessRSSMB.rawValue, harnessRSSMB, false),
+            (CodingKeys.probeUsPerSample.rawValue, probeUsPerSample, false),
+            (CodingKeys.probeCPUPercentAt10Hz.rawValue, probeCPUPercentAt10Hz, false),
+            (CodingKeys.probeAllocatedBytes.rawValue, probeAllocatedBytes, false),
         ]
     }
 
@@ -93,5 +108,7 @@ public struct BenchResult: Sendable, Codable, Equatable {
         (CodingKeys.samplerAllocationsPerSample.rawValue, 0, false),
         (CodingKeys.samplerCPUPercentAt100Hz.rawValue, 0.5, false),
         (CodingKeys.harnessRSSMB.rawValue, 40, false),
+        (CodingKeys.probeCPUPercentAt10Hz.rawValue, 1, false),
+        (CodingKeys.probeAllocatedBytes.rawValue, 0, false),
     ]
 }

@@ -28,6 +28,8 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var failure: String?
     /// Where glibc's free memory sat at the end of the settle; nil under jemalloc.
     public var glibcHeap: GlibcHeapLayout?
+    /// `watch`: every process of the command's tree and whether the probe reported its heap.
+    public var processes: [WatchedProcess]?
 
     public init() {}
 }

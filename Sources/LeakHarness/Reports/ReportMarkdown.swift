@@ -60,6 +60,10 @@ public enum ReportMarkdown {
             md.append("Changes against the base: \(changes.isEmpty ? "none (the base configuration)" : changes.joined(separator: ", ")). "
                 + "Allocator: \(v.allocator). \(v.files) files in \(ReportFormat.fixed(v.seconds, 1)) s (\(ReportFormat.fixed(v.filesPerS, 1)) files/s).")
             md.append("")
+            if let processes = manifest.variants.first(where: { $0.name == v.name })?.report?.processes {
+                md.append(heapCoverage(processes))
+                md.append("")
+            }
             md.append("**\(v.verdict.rawValue)** (\(v.cause.rawValue)): \(v.reason).")
             if let toDecide = v.toDecide {
                 md.append("")
@@ -87,6 +91,30 @@ public enum ReportMarkdown {
             md.append(advice(v, among: summary.variants))
         }
         return md.joined(separator: "\n") + "\n"
+    }
+
+    /// `watch`: which processes of the command reported their heap, and for which it is unknown (at most eight named,
+    /// then counts by command name).
+    static func heapCoverage(_ processes: [WatchedProcess]) -> String {
+        let known = processes.filter { $0.records > 0 }
+        let unknown = processes.filter { $0.records == 0 }
+        func list(_ p: [WatchedProcess]) -> String {
+            if p.count <= 8 {
+                return p.map { "`\($0.command)` (pid \($0.pid)\($0.records > 0 ? ", \($0.allocator)" : ""))" }
+                    .joined(separator: ", ")
+            }
+            var counts: [String: Int] = [:]
+            for process in p { counts[process.command, default: 0] += 1 }
+            let byName = counts.keys.sorted().map { "`\($0)` ×\(counts[$0]!)" }
+            return "\(p.count) processes: " + byName.joined(separator: ", ")
+        }
+        var text = "Processes: \(processes.count)."
+        if !known.isEmpty { text += " Heap reported by the probe for \(list(known))." }
+        if !unknown.isEmpty {
+            text += " Heap unknown for \(list(unknown)): the probe did not load there (a static or setuid program, "
+                + "or a process too short-lived to report); its RSS is counted, its heap is not."
+        }
+        return text
     }
 
     /// A file name as a markdown link target: spaces, quotes and parentheses percent-encoded.

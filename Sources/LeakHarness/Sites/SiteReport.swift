@@ -9,25 +9,30 @@ public enum SiteReport {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         let order = runOrder(runDirectory)
         let sorted = names.sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
+        let foreign = (try? RunReporter.loadManifest(runDirectory: runDirectory))?.scenario == "watch"
         var result: [VariantSites] = []
         for name in sorted {
-            if let sites = try analyze(profileDirectory: "\(root)/\(name)", variant: name, runDirectory: runDirectory, rule: rule) {
+            if let sites = try analyze(profileDirectory: "\(root)/\(name)", variant: name, runDirectory: runDirectory,
+                                       rule: rule, foreignProgram: foreign) {
                 result.append(sites)
             }
         }
         return result
     }
 
-    /// Ranked sites of one variant's dumps; nil when the directory holds no `pass-N.heap`.
+    /// Ranked sites of one variant's dumps; nil when the directory holds no `pass-N.heap`. `foreignProgram`: the
+    /// dumps are of a command `watch` ran, whose own code is in any module (the site is its first frame outside the
+    /// allocator, the C library and the runtimes), not in ours.
     public static func analyze(profileDirectory: String, variant: String, runDirectory: String? = nil,
-                               rule: SiteRanking.Rule = .init()) throws(SitesError) -> VariantSites? {
+                               rule: SiteRanking.Rule = .init(),
+                               foreignProgram: Bool = false) throws(SitesError) -> VariantSites? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: profileDirectory)) ?? []
         let passes = names.compactMap { name -> Int? in
             guard name.hasPrefix("pass-"), name.hasSuffix(".heap"), !name.hasSuffix("-held.heap") else { return nil }
             return Int(name.dropFirst(5).dropLast(5))
         }.sorted()
         guard !passes.isEmpty else { return nil }
-        let symbolizer = Symbolizer()
+        let symbolizer = foreignProgram ? Symbolizer(programModules: [], foreign: true) : Symbolizer()
 
         struct Accumulator {
             var function: String

@@ -26,10 +26,16 @@ final class Symbolizer {
     /// Libraries whose frames are the allocator, the C library or the runtime: never a site, not even symbolized to find one.
     static let skippedLibraries = ["libjemalloc", "libc.so", "libc-", "ld-linux", "libswiftCore", "libFoundation",
                                    "lib_FoundationICU", "libstdc++", "libdispatch", "libswift_Concurrency", "libm.so",
-                                   "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc"]
+                                   "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc",
+                                   "libleakharness-probe"]
 
-    init(programModules: Set<String> = ["FeaturePipeline", "LeakHarness"]) {
+    /// The program is not ours (`watch`): its first frame outside the skipped libraries is the site, whatever its
+    /// module.
+    let foreign: Bool
+
+    init(programModules: Set<String> = ["FeaturePipeline", "LeakHarness"], foreign: Bool = false) {
         self.programModules = programModules
+        self.foreign = foreign
     }
 
     /// Whether `path` is a library whose frames are skipped.
@@ -65,6 +71,7 @@ final class Symbolizer {
         var fallback: Int?
         for (index, address) in stack.addresses.enumerated() {
             guard let mapping = dump.mapping(containing: address), !Self.isSkipped(mapping.path) else { continue }
+            if foreign { return index }
             let frame = frame(address, in: dump)
             if let symbol = frame.symbol, let module = SwiftDemangler.module(of: symbol), programModules.contains(module) {
                 return index

@@ -24,6 +24,12 @@ public enum ProcessTree {
         return out
     }
 
+    /// The command name from `/proc/PID/comm`, or "?".
+    public static func commandName(of pid: Int32) -> String {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return "?" }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The parent pid from `/proc/PID/stat` (the field after the state, after the last ')' of the command name).
     public static func parentPID(of pid: Int32) -> Int32? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
@@ -46,8 +52,10 @@ final class TreeSampler {
     private var readers: [Int32: ProcReader] = [:]
     /// Members seen in the last sample.
     private(set) var lastCount = 0
-    /// The pids of the members seen in the last sample, root first.
-    private(set) var lastMembers: [Int32] = []
+    /// Each member's own figures in the last sample, root first.
+    private(set) var lastMembers: [(pid: Int32, row: SampleRow)] = []
+    /// The command name of every process ever seen, by pid, as last sampled.
+    private(set) var names: [Int32: String] = [:]
 
     init(root: Int32) { self.root = root }
 
@@ -57,12 +65,17 @@ final class TreeSampler {
         guard !members.isEmpty else { return nil }
         var total = SampleRow()
         var alive = Set<Int32>()
+        lastMembers.removeAll(keepingCapacity: true)
         for pid in members {
             if readers[pid] == nil { readers[pid] = try? ProcReader(pid: pid) }
             guard let reader = readers[pid] else { continue }
             var row = SampleRow()
             guard reader.read(into: &row) else { continue }
             alive.insert(pid)
+            // The latest name: a process that exec'd another program is named by what it runs now.
+            let name = ProcessTree.commandName(of: pid)
+            if name != "?" || names[pid] == nil { names[pid] = name }
+            lastMembers.append((pid, row))
             total.rssKB += row.rssKB
             total.rssAnonKB += row.rssAnonKB
             total.rssFileKB += row.rssFileKB
@@ -73,7 +86,6 @@ final class TreeSampler {
         }
         for pid in readers.keys where !alive.contains(pid) { readers[pid] = nil }
         lastCount = alive.count
-        lastMembers = members.filter { alive.contains($0) }
         return alive.isEmpty ? nil : total
     }
 }

@@ -12,6 +12,10 @@ public enum WatchError: Error, Sendable, CustomStringConvertible {
     case system(call: String, errno: Int32)
     /// The run directory or its report could not be written.
     case output(path: String, why: String)
+    /// The probe library is missing or cannot be loaded.
+    case probe(path: String, why: String)
+    /// An allocator the command should run under is not installed.
+    case allocatorMissing(allocator: String, why: String)
 
     /// What failed, where and why.
     public var description: String {
@@ -21,6 +25,8 @@ public enum WatchError: Error, Sendable, CustomStringConvertible {
         case .regex(let p, let why): "--progress-regex \(p): \(why)"
         case .system(let call, let e): "\(call) failed: \(String(cString: strerror(e)))"
         case .output(let path, let why): "\(path): \(why)"
+        case .probe(let path, let why): "probe library \(path): \(why)"
+        case .allocatorMissing(let allocator, let why): "\(allocator): \(why)"
         }
     }
 }
