@@ -247,7 +247,14 @@ private struct Reading {
         if let fl = fileWithin, fl >= max(g / 4, 0.5) {
             return (.nativeBuffers, "cause native-buffers: file RSS \(signed(fl)) MB/1000 within \(words)")
         }
-        guard let l = liveWithin else { return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)") }
+        guard let l = liveWithin else {
+            if e.heapKnown {
+                // Passes too short for three heap readings: the live heap is known only by its floors, which hold.
+                return (.allocatorRetention, "cause allocator-retention: the live-heap floors hold (too few heap "
+                    + "readings within each \(word) for its slope)")
+            }
+            return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)")
+        }
         return (.allocatorRetention, "cause allocator-retention: live heap \(signed(l)) MB/1000 within \(words)")
     }
 
