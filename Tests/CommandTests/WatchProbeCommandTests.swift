@@ -3,7 +3,7 @@ import Testing
 
 /// `leakharness watch` with the probe library inside the command: heap figures, allocators, processes without the
 /// probe, and the errors before the command starts. The programs are built by the tests into temporary folders.
-@Suite(.serialized)
+@Suite(.serialized, .scratchFolder)
 struct WatchProbeCommandTests {
     /// A temporary folder for one test, removed when `body` returns.
     private func withFolder<T>(_ label: String, _ body: (String) throws -> T) throws -> T {

@@ -157,7 +157,7 @@ private struct Reading {
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
         liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
             && (Statistics.median(s.compactMap(\.tauLive)) ?? 0) >= DecisionRule.accumulationTau
-        liveWithin = Statistics.median(s.compactMap(\.slopeLive))
+        liveWithin = Statistics.median(s.compactMap(\.slopeLive)) ?? e.pooledLiveSlope
         fileWithin = Statistics.median(s.compactMap(\.slopeFile))
     }
 
@@ -247,14 +247,7 @@ private struct Reading {
         if let fl = fileWithin, fl >= max(g / 4, 0.5) {
             return (.nativeBuffers, "cause native-buffers: file RSS \(signed(fl)) MB/1000 within \(words)")
         }
-        guard let l = liveWithin else {
-            if e.heapKnown {
-                // Passes too short for three heap readings: the live heap is known only by its floors, which hold.
-                return (.allocatorRetention, "cause allocator-retention: the live-heap floors hold (too few heap "
-                    + "readings within each \(word) for its slope)")
-            }
-            return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)")
-        }
+        guard let l = liveWithin else { return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)") }
         return (.allocatorRetention, "cause allocator-retention: live heap \(signed(l)) MB/1000 within \(words)")
     }
 

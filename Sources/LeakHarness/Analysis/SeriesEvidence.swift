@@ -61,6 +61,9 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
     public var workSamples = 0
     /// Whether the allocator's live heap was read.
     public var heapKnown = false
+    /// The live heap's slope within passes pooled over them (one intercept per pass, least squares), MB per 1000 x:
+    /// for passes too short for three heap readings each.
+    public var pooledLiveSlope: Double?
     /// Highest anonymous RSS of the work after the warm-up, MB.
     public var anonPeak: Double?
     /// Anonymous RSS above the live heap before the work (median of the first samples with a live heap), MB.
@@ -114,6 +117,11 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         }
         fill(work: outside)
         baselineGap = Self.baselineGap(rows)
+        let withLive = outside.filter { $0.heapLiveBytes != nil }
+        pooledLiveSlope = Statistics.leastSquaresSlope(x: withLive.map { Double($0.filesDone) },
+                                                       y: withLive.compactMap(Self.live),
+                                                       groups: withLive.map { Int($0.pass) })
+            .map { $0.estimate * 1000 }
         let settleRows = rows.filter { $0.tMs >= settleStart }
         settle = Self.settle(of: settleRows, steady: report?.settleSteady)
     }
