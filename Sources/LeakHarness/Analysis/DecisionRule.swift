@@ -10,7 +10,7 @@ import Foundation
 ///   T/2, and the last floor is above the first by more than T/2 per increment (a single step, one high floor, or
 ///   a rise that fell back, is not a rise). It is *held* when it does not rise, none of
 ///   the later half of its increments exceeds T, and the floors of that later half lie within 2T of each other (it
-///   may have stepped up once, early, then held). Otherwise it is
+///   may have stepped up once, early, then held), or when that later half only falls, over two increments at least. Otherwise it is
 ///   unclear. Descriptor floors rise when most increments are at least one descriptor.
 /// - A claim of a rise needs `minIncrements` increments, or a second series rising with it.
 /// - Growth within passes: the median of the per-pass Theil-Sen slopes exceeds t and at least two thirds of them
@@ -88,7 +88,9 @@ public enum DecisionRule {
         let later = inc.suffix((inc.count + 1) / 2)
         let laterFloors = values.suffix(later.count + 1)
         let spread = (laterFloors.max() ?? 0) - (laterFloors.min() ?? 0)
-        return later.allSatisfy({ $0 <= limit }) && spread <= 2 * limit ? .held : .unclear
+        // Floors that only fall over the later half (two increments at least) are held too: memory given back.
+        let falling = later.count >= 2 && later.allSatisfy { $0 <= 0 }
+        return later.allSatisfy({ $0 <= limit }) && spread <= 2 * limit || falling ? .held : .unclear
     }
 
     /// Whether per-pass slopes show growth within passes (`> 0`), flatness (`0`) or neither (`< 0`... nil).

@@ -126,11 +126,21 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         settle = Self.settle(of: settleRows, steady: report?.settleSteady)
     }
 
-    /// Evidence of a watched command: its x range after the warm-up cut into `windows` equal windows, each one's
-    /// floor the median of its lowest quarter, its slope Theil-Sen over the window.
-    public init(watched samples: [SampleRow], warmupFraction: Double, windows count: Int = 6) {
-        let rows = Self.ordered(samples, until: nil)
+    /// Evidence of a watched command: its x range after the warm-up cut into `windows` equal windows (four: three
+    /// increments, enough for a claim), each series' floor the median of its lowest quarter in the window, its slope
+    /// Theil-Sen over the window. The samples from the report's
+    /// `settleStartMs` on (the command's tail after its progress count last moved) are its settle.
+    public init(watched samples: [SampleRow], report: ChildReport? = nil, warmupFraction: Double, windows count: Int = 4) {
+        let all = Self.ordered(samples, until: nil)
+        let settleStart = report?.settleStartMs ?? Int64.max
+        let settleRows = all.filter { $0.tMs >= settleStart }
+        let rows = settleRows.count >= 2 ? all.filter { $0.tMs < settleStart } : all
         segmentWord = "window"
+        baselineGap = Self.baselineGap(all)
+        // watch cannot make the command wait: its tail is taken as it is, and only its length is checked.
+        if let first = settleRows.first, let last = settleRows.last {
+            settle = Self.settle(of: settleRows, steady: last.tMs - first.tMs >= MeasurementProtocol.steadySpanMs)
+        }
         guard let first = rows.first, let last = rows.last, last.filesDone > first.filesDone else { return }
         let x0 = Double(first.filesDone), x1 = Double(last.filesDone)
         totalX = x1 - x0
@@ -142,8 +152,7 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
             let inside = work.filter { Double($0.filesDone) >= lo && (Double($0.filesDone) < hi || i == count - 1) }
             segmentsSeen += 1
             guard inside.count >= 4 else { continue }
-            let lowest = Array(inside.sorted { $0.rssKB < $1.rssKB }.prefix(max(2, inside.count / 4)))
-            var segment = Self.levels(of: lowest, index: i + 1, endX: hi, wholeWindow: true)
+            var segment = Self.lowLevels(of: inside, index: i + 1, endX: hi)
             Self.slopes(of: inside, into: &segment)
             segments.append(segment)
         }
@@ -177,6 +186,22 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         s.floorFile = Statistics.median(half.map { mb($0.rssFileKB) })
         let lives = half.compactMap(live)
         s.floorLive = Statistics.median(lives.isEmpty ? window.compactMap(live) : lives)
+        return s
+    }
+
+    /// Floors of a window of a watched command: each series' own lowest quarter, its median.
+    static func lowLevels(of window: [SampleRow], index: Int, endX: Double) -> Segment {
+        var s = Segment(index: index, endX: endX)
+        func low(_ values: [Double]) -> Double? {
+            Statistics.median(Array(values.sorted().prefix(max(2, values.count / 4))))
+        }
+        s.floorRSS = low(window.map { mb($0.rssKB) })
+        s.floorAnon = low(window.map(anon))
+        s.floorFds = low(window.map { Double($0.fds) })
+        s.floorWriters = low(window.map { Double($0.openWriters) })
+        s.floorFile = low(window.map { mb($0.rssFileKB) })
+        let lives = window.compactMap(live)
+        s.floorLive = lives.isEmpty ? nil : low(lives)
         return s
     }
 

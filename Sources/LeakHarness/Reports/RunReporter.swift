@@ -47,7 +47,7 @@ public enum RunReporter {
             let evidence = manifest.xUnit == nil
                 ? SeriesEvidence(samples: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction,
                                  filesPerPass: v.knobs["files"].flatMap { Int($0) })
-                : SeriesEvidence(watched: rows, warmupFraction: manifest.thresholds.warmupFraction)
+                : SeriesEvidence(watched: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction)
             let analysis = Analyzer.analyze(evidence: evidence, samples: rows, report: v.report, failure: failure,
                                             thresholds: manifest.thresholds)
             return VariantSummary(outcome: v, analysis: analysis, sampleCount: rows.count)

@@ -203,17 +203,31 @@ public enum Watcher {
             try? FileManager.default.removeItem(atPath: directory)
             throw .spawn(command: "\(options.executable) watch-guard", why: "\(error)")
         }
+        // The exec's outcome comes back on this pipe: EOF once the command runs, an errno when it could not start.
+        var status: [Int32] = [0, 0]
+        guard pipe(&status) == 0 else { throw .system(call: "pipe", errno: errno) }
+        _ = fcntl(status[0], F_SETFD, FD_CLOEXEC)
         do {
             // `exec-child` binds the command to this process (parent-death signal), then becomes the command.
             child = try channel.inheritable {
                 try ChildProcess(executable: options.executable, arguments: ["exec-child", "--", executable] + arguments,
-                                 environment: ParentDeath.childEnvironment(environment),
+                                 environment: ExecChild.environment(ParentDeath.childEnvironment(environment),
+                                                                    statusFD: status[1]),
                                  logPath: nil, stdoutFD: outPipe[1], stderrFD: errPipe[1])
             }
         } catch {
             guardian.finish()
-            [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { _ = close($0) }
+            [outPipe[0], outPipe[1], errPipe[0], errPipe[1], status[0], status[1]].forEach { _ = close($0) }
             throw .spawn(command: command, why: "\(error)")
+        }
+        close(status[1])
+        let failedExec = ExecChild.outcome(readFD: status[0])
+        close(status[0])
+        if let code = failedExec {
+            _ = child.wait()
+            guardian.finish()
+            [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { _ = close($0) }
+            throw .spawn(command: command, why: String(cString: strerror(code)))
         }
         guardian.update(members: [child.pid])
         close(outPipe[1])
