@@ -24,8 +24,8 @@ import Foundation
 /// LEAK, cause descriptors (descriptor floors rise and stay up after the settle); LEAK, cause live-heap (live-heap
 /// floors rise, with RSS or over enough passes); LEAK, cause native-buffers (open writers or file RSS rise with RSS);
 /// LEAK, live-heap assumed (RSS floors rise over enough passes and the heap is unknown); RETENTION (growth within
-/// passes while the program's floors are held; cause from the live-heap slopes within passes, else native buffers,
-/// else the allocator); RETENTION, cause allocator-retention (RSS floors rise over enough passes while the live heap
+/// passes while the program's floors are held; cause live-heap when the live heap carries at least half the growth
+/// within passes and accumulates, else native buffers, else the allocator); RETENTION, cause allocator-retention (RSS floors rise over enough passes while the live heap
 /// is held: the allocator keeps more each pass); INCONCLUSIVE when the program's
 /// floors are unclear; then, the floors held and no growth within passes: RETENTION, cause allocator-retention, when
 /// the allocator keeps memory after a steady settle, INCONCLUSIVE when it does after a settle that never became
@@ -137,6 +137,9 @@ private struct Reading {
     let liveWithin: Double?
     /// The live heap grows within passes by the rule's test, whatever RSS does (an allocator reusing freed memory).
     let liveGrowsWithin: Bool
+    /// The live heap rises steadily through the passes (median Kendall tau at least `accumulationTau`), or its
+    /// readings are too few to tell: a long file in flight lifts its slope, not its tau.
+    let liveAccumulates: Bool
     let fileWithin: Double?
     let increments: Int
 
@@ -157,8 +160,10 @@ private struct Reading {
         fdsRise = fdsInc.count >= 2 && (Statistics.median(fdsInc) ?? 0) >= 1
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
+        let tau = Statistics.median(s.compactMap(\.tauLive))
+        liveAccumulates = tau.map { $0 >= DecisionRule.accumulationTau } ?? true
         liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
-            && (Statistics.median(s.compactMap(\.tauLive)) ?? 0) >= DecisionRule.accumulationTau
+            && tau.map({ $0 >= DecisionRule.accumulationTau }) == true
         liveWithin = Statistics.median(s.compactMap(\.slopeLive)) ?? e.pooledLiveSlope
         fileWithin = Statistics.median(s.compactMap(\.slopeFile))
     }
@@ -243,7 +248,7 @@ private struct Reading {
     /// The cause of growth within passes.
     func withinCause() -> (cause: Cause, text: String) {
         let g = within.median ?? 0
-        if let l = liveWithin, l >= g / 2 || liveGrowsWithin {
+        if let l = liveWithin, l >= g / 2 && liveAccumulates || liveGrowsWithin {
             return (.liveHeap, "cause live-heap: live heap \(signed(l)) MB/1000 within \(words)")
         }
         if let fl = fileWithin, fl >= max(g / 4, 0.5) {
