@@ -13,13 +13,18 @@ minutes=${SOAK_MINUTES:-10}
 rate=${SOAK_RATE:-600}
 per_pass=${SOAK_FILES_PER_PASS:-20000}
 poll=${SOAK_POLL_S:-5}
-if [ -z "${SOAK_SKIP_BUILD:-}" ]; then swift build -c release --product leakharness >&2; fi
+if [ -z "${SOAK_SKIP_BUILD:-}" ]; then
+  swift build -c release --product leakharness >&2
+  swift build -c release --product leakharness-probe >&2
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakharness-soak-XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait; rm -rf "$work"' EXIT
 # A copy of the binary, so that a rebuild during the soak changes nothing; its own TMPDIR, so its disk use is ours.
 cp .build/release/leakharness "$work/leakharness"
+# watch preloads the probe library from beside the executable.
+cp .build/release/libleakharness-probe.so "$work/"
 bin="$work/leakharness"
 mkdir "$work/tmp" "$work/out"
 export TMPDIR="$work/tmp"
