@@ -4,7 +4,7 @@
 Not run by CI (it needs TensorFlow: `pip install tensorflow-cpu`, about 600 MB).
 Reads every record of the given files with tf.data.TFRecordDataset (which
 verifies both CRCs of each record), parses it with tf.io.parse_single_example
-over DESIGN.md's schema, and checks len(log_mel) == frames * mel_bins.
+over the harness's Example schema, and checks len(log_mel) == frames * mel_bins.
 
     leakharness extract --out /tmp/shards
     python3 scripts/check-tensorflow.py /tmp/shards/*.tfrecord

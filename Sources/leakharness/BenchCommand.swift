@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LeakHarness
 
-/// `leakharness bench`: the performance figures of issue 9, as a table or JSON.
+/// `leakharness bench`: the performance figures, as a table or JSON.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure the pipeline's speed, the sampler's cost and the harness's memory.")

@@ -2,7 +2,7 @@ public import Foundation
 import Dispatch
 import Synchronization
 
-/// Generates the deterministic speech-like corpus in VCTK layout (DESIGN.md, "Corpus").
+/// Generates the deterministic speech-like corpus in VCTK layout (`wav48/pNNN/pNNN_MMM.wav`).
 ///
 /// `wav48/pNNN/pNNN_MMM.wav` (48 kHz mono 16-bit, 2-6 s: voiced harmonics through moving formants,
 /// noise bursts, pauses) and `txt/pNNN/pNNN_MMM.txt`, plus `wav48/p225/p225_corrupt.wav` (a fake RIFF

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Log-mel spectrogram compatible with librosa's defaults (see DESIGN.md, "Features").
+/// Log-mel spectrogram compatible with librosa's defaults (n_fft 2048, Hann window of 25 ms, hop 10 ms, 80 Slaney mel bands).
 ///
 /// n_fft 2048, periodic Hann window of 25 ms zero-padded to the centre of the FFT frame, hop 10 ms,
 /// `center=True` with zero padding, power spectrum, 80 Slaney mel bands, `log(max(mel, 1e-6))`.

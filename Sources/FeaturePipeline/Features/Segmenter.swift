@@ -1,4 +1,4 @@
-/// Cuts a file's frames into fixed-length segments (DESIGN.md: 200 frames, a last shorter one kept if >= 50).
+/// Cuts a file's frames into fixed-length segments (200 frames, a last shorter one kept if >= 50).
 public enum Segmenter {
     /// Frames per full segment.
     public static let defaultLength = 200

@@ -5,7 +5,7 @@ import Foundation
 #endif
 import SwiftProtobuf
 
-/// Builds and serializes the `tf.train.Example` of one segment, in DESIGN.md's schema.
+/// Builds and serializes the `tf.train.Example` of one segment, with the fields `log_mel`, `frames`, `mel_bins`, `segment`, `num_samples`, `sample_rate`, `speaker`, `utterance`.
 ///
 /// Features: `log_mel` (float_list, frames × mel_bins, row-major), `frames`, `mel_bins`,
 /// `segment`, `num_samples`, `sample_rate` (int64_list, one value each), `speaker`,

@@ -1,7 +1,7 @@
 import Foundation
 import FeaturePipeline
 
-/// `leakharness bench`: measures the pipeline's stages, the sampler's cost and the harness's own memory (issue 9).
+/// `leakharness bench`: measures the pipeline's stages, the sampler's cost and the harness's own memory.
 ///
 /// Single-thread stages run in this process, one after another; the sampler probe (under jemalloc, which alone
 /// counts bytes per thread) and the supervised run whose parent RSS is measured run as helper processes.

@@ -1,4 +1,4 @@
-/// The figures `leakharness bench` measures (issue 9); JSON keys are the snake_case names below.
+/// The figures `leakharness bench` measures; JSON keys are the snake_case names below.
 public struct BenchResult: Sendable, Codable, Equatable {
     /// Seconds of audio decoded (libsndfile, one thread) per wall second.
     public var decodeAudioSPerS = 0.0

@@ -8,8 +8,8 @@ public final class AllocatorStats: @unchecked Sendable {
     }
 
     public let source: Source
-    /// glibc's `mallinfo2` locks every arena: read it at most this often. DESIGN.md said once a second; runs here
-    /// last seconds, and 5 Hz gives the live-heap slope enough points per pass at a cost of microseconds per read.
+    /// glibc's `mallinfo2` locks every arena: read it at most this often. Runs last seconds, and 5 Hz gives the
+    /// live-heap slope enough points per pass at a cost of microseconds per read.
     private let glibcMinIntervalMs: Int64
     private var lastReadMs: Int64 = -1_000_000_000
 

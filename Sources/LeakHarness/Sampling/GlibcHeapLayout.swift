@@ -4,7 +4,7 @@ import Foundation
 /// Where glibc's free memory sits, from one `malloc_info` snapshot: at the tops of its arenas, or in free
 /// chunks between live blocks. The two are the two mechanisms of the Linux-only growth: `malloc_trim(0)`
 /// gives back the pages of free chunks in every arena but shrinks only the main arena's top, so free tops of
-/// the worker arenas stay resident (DESIGN.md, "The Linux-only growth").
+/// the worker arenas stay resident (the Linux-only growth).
 public struct GlibcHeapLayout: Sendable, Hashable, Codable {
     /// Arenas that hold memory (the main arena and one per thread that allocated, up to the arena limit).
     public var arenas: Int
