@@ -44,8 +44,18 @@ struct SiteRankingTests {
             ("slow-leak", .init(after: [2 * mb, 4 * mb, 6 * mb], held: [2 * mb, 4 * mb, 6 * mb])),
             ("fast-leak", .init(after: [5 * mb, 10 * mb, 15 * mb], held: [5 * mb, 10 * mb, 15 * mb])),
         ]
-        let ranked = SiteRanking.order(series.map { ($0.0, SiteRanking.classify($0.1)) })
+        let ranked = SiteRanking.order(series.map { ($0.0, SiteRanking.classify($0.1)) }, name: { $0 })
         #expect(ranked.map(\.0) == ["fast-leak", "slow-leak", "retained", "steady"])
+    }
+
+    @Test func sitesWithEqualFiguresRankByNameWhateverOrderTheyCameIn() {
+        let flat = SiteRanking.Series(after: [mb, mb, mb], held: [mb, mb, mb])
+        let names = ["swift_allocObject", "FeaturePipeline.A", "malloc", "FeaturePipeline.B", "(allocator only)"]
+        for shift in 0..<names.count {
+            let rotated = Array(names[shift...] + names[..<shift])
+            let ranked = SiteRanking.order(rotated.map { ($0, SiteRanking.classify(flat)) }, name: { $0 })
+            #expect(ranked.map(\.0) == names.sorted(), "input \(rotated)")
+        }
     }
 
     @Test func slopeIsLeastSquaresOverPassNumbers() {

@@ -77,8 +77,9 @@ public enum SiteRanking {
         return Verdict(kind: kind, slopePerPass: slope, heldPeak: heldPeak, releasedPeak: releasedPeak, last: last)
     }
 
-    /// Orders verdicts (with any payload) by the rule: growing by slope, held-released by bytes released, steady by bytes held.
-    public static func order<T>(_ items: [(T, Verdict)]) -> [(T, Verdict)] {
+    /// Orders named verdicts by the rule: growing by slope, held-released by bytes released, steady by bytes held;
+    /// equal keys by name, so the ranks do not depend on the order the sites were found in.
+    public static func order<T>(_ items: [(T, Verdict)], name: (T) -> String) -> [(T, Verdict)] {
         func key(_ verdict: Verdict) -> (Int, Double) {
             switch verdict.kind {
             case .growing: (0, -verdict.slopePerPass)
@@ -86,7 +87,9 @@ public enum SiteRanking {
             case .steady: (2, -verdict.heldPeak)
             }
         }
-        return items.sorted { key($0.1) < key($1.1) }
+        return items.map { (item: $0, key: key($0.1), name: name($0.0)) }
+            .sorted { ($0.key.0, $0.key.1, $0.name) < ($1.key.0, $1.key.1, $1.name) }
+            .map(\.item)
     }
 
     /// Least-squares slope of `values` against 1, 2, 3...; 0 with fewer than two values.

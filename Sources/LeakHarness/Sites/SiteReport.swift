@@ -88,7 +88,7 @@ public enum SiteReport {
         let verdicts = sites.map { key, site in
             ((key, site), SiteRanking.classify(.init(after: site.after, held: haveHeld ? site.held : []), rule: rule))
         }
-        let ranked = SiteRanking.order(verdicts).enumerated().map { offset, item in
+        let ranked = SiteRanking.order(verdicts, name: \.0).enumerated().map { offset, item in
             let ((key, site), verdict) = item
             var fileLine = ""
             var stack: [String] = []
