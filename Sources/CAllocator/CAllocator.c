@@ -69,6 +69,13 @@ int lh_jemalloc_prof_dump(const char *path) {
     return fn("prof.dump", NULL, NULL, (void *)&path, sizeof(path));
 }
 
+int lh_jemalloc_purge_all(void) {
+    mallctl_fn fn = lookup_mallctl();
+    if (fn == NULL) return ENOENT;
+    /* 4096 is MALLCTL_ARENAS_ALL: every arena's unused dirty and muzzy pages go back to the kernel now. */
+    return fn("arena.4096.purge", NULL, NULL, NULL, 0);
+}
+
 int lh_jemalloc_read_bool(const char *name, int *value) {
     mallctl_fn fn = lookup_mallctl();
     if (fn == NULL) return ENOENT;

@@ -26,6 +26,9 @@ int lh_jemalloc_loaded(void);
 int lh_jemalloc_stats(uint64_t *allocated, uint64_t *active, uint64_t *resident, uint64_t *mapped);
 /// Writes a heap profile through `prof.dump` to `path`. 0 on success, else an errno value.
 int lh_jemalloc_prof_dump(const char *path);
+/// Returns every arena's unused dirty and muzzy pages to the kernel (`arena.<MALLCTL_ARENAS_ALL>.purge`), what
+/// jemalloc's decay does over about ten seconds. 0 on success, else an errno value (ENOENT: jemalloc not loaded).
+int lh_jemalloc_purge_all(void);
 /// Reads a boolean mallctl (e.g. "opt.prof"). 0 on success.
 int lh_jemalloc_read_bool(const char *name, int *value);
 /// Reads a size_t mallctl (e.g. "opt.lg_prof_sample" as ssize_t-size value). 0 on success.

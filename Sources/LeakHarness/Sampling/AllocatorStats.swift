@@ -45,6 +45,11 @@ public final class AllocatorStats: @unchecked Sendable {
     /// Returns freed memory at the top of glibc's heaps to the kernel (`malloc_trim(0)`); no effect under jemalloc.
     public static func trim() { _ = lh_glibc_trim(0) }
 
+    /// Returns jemalloc's unused pages to the kernel at once instead of over its decay time; false when jemalloc is
+    /// not the allocator.
+    @discardableResult
+    public static func purgeJemalloc() -> Bool { lh_jemalloc_purge_all() == 0 }
+
     /// Bytes ever allocated by the calling thread (jemalloc's `thread.allocated`), nil without jemalloc.
     public static func threadAllocatedBytes() -> UInt64? {
         var value = 0
