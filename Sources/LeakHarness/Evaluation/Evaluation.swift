@@ -60,6 +60,8 @@ public struct Evaluation: Sendable, Codable {
     public var causeMatrix: [String: [String: Int]]
     /// Every case the rule got wrong (borderline ones excepted): kind, instance, truth, called.
     public var misses: [String]
+    /// The same cases as a child with early stopping would have recorded them; nil when not measured.
+    public var earlyStop: EarlyStopEvaluation?
 
     enum CodingKeys: String, CodingKey {
         case cases, agreement, misses
@@ -73,36 +75,54 @@ public struct Evaluation: Sendable, Codable {
         case rerunAgreementMin = "rerun_agreement_min"
         case verdictMatrix = "verdict_matrix"
         case causeMatrix = "cause_matrix"
+        case earlyStop = "early_stop"
     }
 
     /// The lowest rerun agreement a variant may have.
     public static let agreementTarget = 0.9
 
-    /// Whether every rate meets its target.
+    /// Whether every rate meets its target, with early stopping too when it was measured.
     public var passed: Bool {
         [falseLeakRate, missedLeakRate2x, causeAccuracy, inconclusiveRate].allSatisfy(\.met)
             && (rerunAgreementMin.map { $0 >= Self.agreementTarget } ?? true)
+            && (earlyStop.map { $0.passed && $0.noWorse(than: self) } ?? true)
     }
 
-    /// Decides every case with the rule and measures the rates.
-    public init(cases all: [TruthCase]) {
+    /// The error rates of one set of decisions.
+    struct Rates {
+        var falseLeak, missed2x, missed3x, cause, inconclusive: Rate
+
+        init(_ judged: [(TruthCase, VariantAnalysis)]) {
+            let notLeak = judged.filter { $0.0.verdict != .leak }
+            falseLeak = Rate(count: notLeak.filter { $0.1.verdict == .leak }.count, total: notLeak.count, target: 0.01)
+            let leaks2 = judged.filter { $0.0.verdict == .leak && ($0.0.leakTolerances == 2 || $0.0.source == "real") }
+            missed2x = Rate(count: leaks2.filter { $0.1.verdict != .leak }.count, total: leaks2.count, target: 0.05)
+            let leaks3 = judged.filter { $0.0.verdict == .leak && $0.0.leakTolerances == 3 }
+            missed3x = Rate(count: leaks3.filter { $0.1.verdict != .leak }.count, total: leaks3.count, target: 0.05)
+            let grows: Set<Verdict> = [.leak, .retention]
+            let withCause = judged.filter { grows.contains($0.1.verdict) && grows.contains($0.0.verdict) }
+            cause = Rate(count: withCause.filter { $0.1.cause == $0.0.cause }.count, total: withCause.count,
+                         target: 0.95, higherIsBetter: true)
+            inconclusive = Rate(count: judged.filter { $0.1.verdict == .inconclusive }.count, total: judged.count,
+                                target: 0.10)
+        }
+    }
+
+    /// Decides every case with the rule and measures the rates; with `earlyStop`, also as the cases would have been
+    /// recorded by children that end their passes once the rule has settled (`TruthCase.earlyStopped`).
+    public init(cases all: [TruthCase], earlyStop measureEarly: Bool = true) {
         let decided = all.map { ($0, $0.decide()) }
         cases = all.count
         syntheticCases = all.filter { $0.source == "synthetic" }.count
         realCases = cases - syntheticCases
         let judged = decided.filter { !$0.0.borderline }
-        let notLeak = judged.filter { $0.0.verdict != .leak }
-        falseLeakRate = Rate(count: notLeak.filter { $0.1.verdict == .leak }.count, total: notLeak.count, target: 0.01)
-        let leaks2 = judged.filter { $0.0.verdict == .leak && ($0.0.leakTolerances == 2 || $0.0.source == "real") }
-        missedLeakRate2x = Rate(count: leaks2.filter { $0.1.verdict != .leak }.count, total: leaks2.count, target: 0.05)
-        let leaks3 = judged.filter { $0.0.verdict == .leak && $0.0.leakTolerances == 3 }
-        missedLeakRate3x = Rate(count: leaks3.filter { $0.1.verdict != .leak }.count, total: leaks3.count, target: 0.05)
+        let rates = Rates(judged)
+        falseLeakRate = rates.falseLeak
+        missedLeakRate2x = rates.missed2x
+        missedLeakRate3x = rates.missed3x
+        causeAccuracy = rates.cause
+        inconclusiveRate = rates.inconclusive
         let grows: Set<Verdict> = [.leak, .retention]
-        let withCause = judged.filter { grows.contains($0.1.verdict) && grows.contains($0.0.verdict) }
-        causeAccuracy = Rate(count: withCause.filter { $0.1.cause == $0.0.cause }.count, total: withCause.count,
-                             target: 0.95, higherIsBetter: true)
-        inconclusiveRate = Rate(count: judged.filter { $0.1.verdict == .inconclusive }.count, total: judged.count,
-                                target: 0.10)
         var vm: [String: [String: Int]] = [:], cm: [String: [String: Int]] = [:]
         for (c, a) in judged {
             vm[c.verdict.rawValue, default: [:]][a.verdict.rawValue, default: 0] += 1
@@ -130,5 +150,78 @@ public struct Evaluation: Sendable, Codable {
                              expected: "\(truth.verdict.rawValue)/\(truth.cause.rawValue)")
         }
         rerunAgreementMin = agreement.map(\.share).min()
+        earlyStop = measureEarly ? EarlyStopEvaluation(decided) : nil
+    }
+}
+
+/// The truth set as children with early stopping would have recorded it, against the full series.
+public struct EarlyStopEvaluation: Sendable, Codable {
+    public var falseLeakRate: Evaluation.Rate
+    public var missedLeakRate2x: Evaluation.Rate
+    public var missedLeakRate3x: Evaluation.Rate
+    public var causeAccuracy: Evaluation.Rate
+    public var inconclusiveRate: Evaluation.Rate
+    /// Series that ended before their last pass.
+    public var stoppedEarly: Int
+    /// Passes run, and passes the series had in full.
+    public var passesRun: Int
+    public var passesFull: Int
+    /// Series whose verdict and cause are the same early and in full (borderline ones included).
+    public var sameAsFull: Evaluation.Rate
+    /// Series the rule gets right in full and wrong early (borderline ones excepted).
+    public var worseThanFull: [String]
+    /// Series the rule gets wrong in full and right early (borderline ones excepted).
+    public var betterThanFull: Int
+
+    enum CodingKeys: String, CodingKey {
+        case falseLeakRate = "false_leak_rate"
+        case missedLeakRate2x = "missed_leak_rate_2x"
+        case missedLeakRate3x = "missed_leak_rate_3x"
+        case causeAccuracy = "cause_accuracy"
+        case inconclusiveRate = "inconclusive_rate"
+        case stoppedEarly = "stopped_early"
+        case passesRun = "passes_run"
+        case passesFull = "passes_full"
+        case sameAsFull = "same_as_full"
+        case worseThanFull = "worse_than_full"
+        case betterThanFull = "better_than_full"
+    }
+
+    /// Whether its rates meet their targets.
+    public var passed: Bool {
+        [falseLeakRate, missedLeakRate2x, causeAccuracy, inconclusiveRate].allSatisfy(\.met)
+    }
+
+    /// Whether no error rate is above the full series' and the causes are right as often.
+    public func noWorse(than full: Evaluation) -> Bool {
+        falseLeakRate.rate <= full.falseLeakRate.rate && missedLeakRate2x.rate <= full.missedLeakRate2x.rate
+            && missedLeakRate3x.rate <= full.missedLeakRate3x.rate && causeAccuracy.rate >= full.causeAccuracy.rate
+            && inconclusiveRate.rate <= full.inconclusiveRate.rate
+    }
+
+    /// Cuts every case where the early-stop rule settles and decides it again; `full` holds the full decisions.
+    init(_ full: [(TruthCase, VariantAnalysis)]) {
+        let early = full.map { c, _ in c.earlyStopped() }
+        let decided = early.map { ($0.series, $0.series.decide()) }
+        let rates = Evaluation.Rates(decided.filter { !$0.0.borderline })
+        falseLeakRate = rates.falseLeak
+        missedLeakRate2x = rates.missed2x
+        missedLeakRate3x = rates.missed3x
+        causeAccuracy = rates.cause
+        inconclusiveRate = rates.inconclusive
+        stoppedEarly = zip(early, full).filter { $0.0.passes < $0.1.0.report.passEndMs.count }.count
+        passesRun = early.map(\.passes).reduce(0, +)
+        passesFull = full.map { $0.0.report.passEndMs.count }.reduce(0, +)
+        let same = zip(decided, full).filter { $0.0.1.verdict == $0.1.1.verdict && $0.0.1.cause == $0.1.1.cause }.count
+        sameAsFull = Evaluation.Rate(count: same, total: full.count, target: 0.95, higherIsBetter: true)
+        func right(_ c: TruthCase, _ a: VariantAnalysis) -> Bool {
+            a.verdict == c.verdict && (![.leak, .retention].contains(c.verdict) || a.cause == c.cause)
+        }
+        worseThanFull = zip(decided, full).filter { e, f in !f.0.borderline && right(f.0, f.1) && !right(e.0, e.1) }
+            .map { e, f in
+                "\(f.0.source) \(f.0.kind) \(f.0.instance): \(f.1.verdict.rawValue)/\(f.1.cause.rawValue) in full → "
+                    + "\(e.1.verdict.rawValue)/\(e.1.cause.rawValue) after \(e.0.report.passEndMs.count) passes: \(e.1.reason)"
+            }
+        betterThanFull = zip(decided, full).filter { e, f in !f.0.borderline && !right(f.0, f.1) && right(e.0, e.1) }.count
     }
 }

@@ -40,11 +40,48 @@ public enum EvaluationMarkdown {
             }
             md.append("")
         }
+        if let early = e.earlyStop { md.append(earlyStop(early, full: e)) }
         if !e.misses.isEmpty {
             md.append("## Misses")
             md.append("")
             for m in e.misses.prefix(40) { md.append("- \(m)") }
             if e.misses.count > 40 { md.append("- … and \(e.misses.count - 40) more") }
+            md.append("")
+        }
+        return md.joined(separator: "\n")
+    }
+
+    /// The rates with early stopping beside the full series'.
+    static func earlyStop(_ early: EarlyStopEvaluation, full e: Evaluation) -> String {
+        var md = ["## With early stopping", ""]
+        md.append("Every series as a child that ends its passes once the rule has settled would have recorded it: "
+            + "\(early.stoppedEarly) of \(e.cases) stopped early, \(early.passesRun) of \(early.passesFull) passes run "
+            + "(\(percent(Double(early.passesRun) / Double(max(1, early.passesFull))))); verdict and cause the same as in "
+            + "full for \(early.sameAsFull.count)/\(early.sameAsFull.total) (\(percent(early.sameAsFull.rate))).")
+        md.append("")
+        md.append("| rate | full | early | target | early no worse |")
+        md.append("| --- | --- | --- | --- | --- |")
+        let rows: [(String, Evaluation.Rate, Evaluation.Rate, Bool)] = [
+            ("false LEAK", e.falseLeakRate, early.falseLeakRate, false),
+            ("missed LEAK at 2x the tolerance", e.missedLeakRate2x, early.missedLeakRate2x, false),
+            ("missed LEAK at 3x", e.missedLeakRate3x, early.missedLeakRate3x, false),
+            ("cause correct", e.causeAccuracy, early.causeAccuracy, true),
+            ("INCONCLUSIVE", e.inconclusiveRate, early.inconclusiveRate, false),
+        ]
+        for (name, f, x, higher) in rows {
+            let ok = higher ? x.rate >= f.rate : x.rate <= f.rate
+            md.append("| \(name) | \(f.count)/\(f.total) (\(percent(f.rate))) | \(x.count)/\(x.total) (\(percent(x.rate))) "
+                + "| \(higher ? "≥" : "≤") \(percent(x.target)) | \(ok ? "yes" : "**no**") |")
+        }
+        md.append("")
+        md.append("Right early and wrong in full: \(early.betterThanFull); right in full and wrong early: "
+            + "\(early.worseThanFull.count).")
+        md.append("")
+        if !early.worseThanFull.isEmpty {
+            md.append("Right in full, wrong early:")
+            md.append("")
+            for m in early.worseThanFull.prefix(20) { md.append("- \(m)") }
+            if early.worseThanFull.count > 20 { md.append("- … and \(early.worseThanFull.count - 20) more") }
             md.append("")
         }
         return md.joined(separator: "\n")

@@ -39,10 +39,13 @@ public enum SyntheticSeries {
         return (0..<count).map { i in make(kinds[i % kinds.count], seed: seed &* 1_000_003 &+ UInt64(i)) }
     }
 
-    /// One case of `kind` from `seed`.
-    public static func make(_ kind: Kind, seed: UInt64) -> TruthCase {
-        var g = Generator(seed: seed, kind: kind)
-        return g.build()
+    /// One case of `kind` from `seed`; with `passes`, the same series cut to that many passes, as a child that
+    /// ended its passes there would have recorded it (the passes before are the same, the settle follows the last).
+    public static func make(_ kind: Kind, seed: UInt64, passes: Int? = nil) -> TruthCase {
+        var g = Generator(seed: seed, kind: kind, passes: passes)
+        var c = g.build()
+        c.seed = seed
+        return c
     }
 }
 
@@ -72,12 +75,13 @@ private struct Generator {
     /// Memory the allocator has not yet trimmed after a release, seen in RSS only.
     var untrimmed = 0.0
 
-    init(seed: UInt64, kind: SyntheticSeries.Kind) {
+    init(seed: UInt64, kind: SyntheticSeries.Kind, passes cut: Int?) {
         rng = SeededRandom(seed: seed)
         self.kind = kind
         var r = rng
         let minPasses = [.plateau, .leak, .doublingLeak, .descriptorLeak].contains(kind) ? 3 : 2
-        passes = Int.random(in: minPasses...8, using: &r)
+        let drawn = Int.random(in: minPasses...8, using: &r)
+        passes = min(drawn, cut ?? drawn)
         filesPerPass = [600, 1000, 2000].randomElement(using: &r)!
         rate = Double.random(in: 300...900, using: &r)
         floorT = max(tolerance * Double(filesPerPass) / 1000, DecisionRule.floorMarginMB)

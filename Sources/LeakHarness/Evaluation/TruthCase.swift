@@ -23,6 +23,8 @@ public struct TruthCase: Sendable, Codable {
     public var report: ChildReport
     /// The samples, as the CSV holds them.
     public var samplesCSV: String
+    /// The seed a synthetic series was generated from.
+    public var seed: UInt64?
 
     /// Decodes the samples.
     public var samples: [SampleRow] { SampleRow.parse(csv: samplesCSV) }
@@ -44,5 +46,54 @@ public struct TruthCase: Sendable, Codable {
     /// What the rule decides for this series.
     public func decide() -> VariantAnalysis {
         Analyzer.analyze(samples: samples, report: report, failure: nil, thresholds: thresholds, filesPerPass: filesPerPass)
+    }
+
+    /// The series a child with early stopping would have recorded, and its passes: `EarlyStopRule` is asked after
+    /// each pass but the last, as the child asks it. A synthetic series is generated again with that many passes; a
+    /// recorded one is cut after that pass's quiet window and given its own settle, moved to follow it (its levels
+    /// are those after every pass: higher than they would be for a leak, the same for memory that is held).
+    public func earlyStopped() -> (series: TruthCase, passes: Int) {
+        let rows = samples
+        let windows = report.quietWindows ?? []
+        let passes = report.passEndMs.count
+        let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: filesPerPass)
+        guard windows.count == passes, passes > 1,
+              let k = (1..<passes).first(where: { k in
+                  rule.decide(samples: rows, passEndMs: Array(report.passEndMs.prefix(k)),
+                              quietWindows: Array(windows.prefix(k))) != nil
+              })
+        else { return (self, passes) }
+        if source == "synthetic", let seed, let kind = SyntheticSeries.Kind(rawValue: kind) {
+            var cut = SyntheticSeries.make(kind, seed: seed, passes: k)
+            cut.instance = instance
+            cut.borderline = borderline
+            cut.leakTolerances = leakTolerances
+            return (cut, k)
+        }
+        return (cut(after: k, rows: rows), k)
+    }
+
+    /// This recorded series ended after pass `k`'s quiet window, followed by its settle.
+    private func cut(after k: Int, rows: [SampleRow]) -> TruthCase {
+        guard let windows = report.quietWindows, let end = windows.prefix(k).last?.endMs else { return self }
+        let settleStart = report.settleStartMs ?? Int64.max
+        let shift = (end + 1) - settleStart
+        var kept = rows.filter { $0.tMs <= end }
+        kept += rows.filter { $0.tMs >= settleStart && $0.tMs <= (report.settleEndMs ?? Int64.max) }.map { row in
+            var moved = row
+            moved.tMs += shift
+            return moved
+        }
+        var cutReport = report
+        cutReport.passEndMs = Array(report.passEndMs.prefix(k))
+        cutReport.quietWindows = Array(windows.prefix(k))
+        cutReport.files = Int(kept.filter { $0.tMs <= end }.map(\.filesDone).max() ?? 0)
+        cutReport.settleStartMs = report.settleStartMs.map { $0 + shift }
+        cutReport.settleEndMs = report.settleEndMs.map { $0 + shift }
+        var c = TruthCase(source: source, kind: kind, instance: instance, verdict: verdict, cause: cause,
+                          thresholds: thresholds, filesPerPass: filesPerPass, report: cutReport, samples: kept)
+        c.borderline = borderline
+        c.leakTolerances = leakTolerances
+        return c
     }
 }
