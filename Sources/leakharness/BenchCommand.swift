@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A JSON file of an earlier `bench --json`: warn on stderr about figures that moved by more than 20%.")
     var baseline: String?
 
+    @Flag(help: "Also time the case study's replay and `check ci`, three runs each (replay_seconds, check_ci_seconds).")
+    var verdicts = false
+
     func validate() throws {
         if let corpus {
             var isDirectory: ObjCBool = false
@@ -35,6 +38,7 @@ struct BenchCommand: ParsableCommand {
         var options = BenchOptions()
         options.corpus = corpus
         options.quick = quick
+        options.verdicts = verdicts
         let before = try baseline.map { path throws in try BenchReport.loadBaseline(path: path) }
         let result = try Bench.run(options: options) { stage in
             FileHandle.standardError.write(Data("bench: \(stage)\n".utf8))

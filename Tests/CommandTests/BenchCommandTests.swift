@@ -27,6 +27,9 @@ struct BenchCommandTests {
             if let value { #expect(value.doubleValue.isFinite, "\(key) is \(value)") }
         }
         #expect((object["quick"] as? NSNumber)?.intValue == 1)
+        // Without --verdicts the replay and the CI gate are not timed.
+        #expect((object["replay_seconds"] as? NSNumber)?.doubleValue == 0)
+        #expect((object["check_ci_seconds"] as? NSNumber)?.doubleValue == 0)
         // Throughputs and the harness's memory are positive whatever the machine's speed.
         for key in ["decode_audio_s_per_s", "features_audio_s_per_cpu_s", "pipeline_files_per_s_2_workers", "harness_rss_mb"] {
             #expect(((object[key] as? NSNumber)?.doubleValue ?? 0) > 0, "\(key) not positive")
@@ -45,6 +48,14 @@ struct BenchCommandTests {
         #expect(object.count >= Self.keys.count)
         #expect(outcome.stderr.contains("warning: features_audio_s_per_cpu_s"), "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("worse"))
+    }
+
+    @Test func verdictsTimesTheReplayAndTheCIGate() throws {
+        let (outcome, object) = try bench(["--verdicts"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        for key in ["replay_seconds", "check_ci_seconds"] {
+            #expect(((object[key] as? NSNumber)?.doubleValue ?? 0) > 0, "\(key) not measured")
+        }
     }
 
     @Test func aMissingCorpusDirectoryIsAUsageError() throws {

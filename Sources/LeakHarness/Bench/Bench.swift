@@ -64,6 +64,18 @@ public enum Bench {
         result.probeUsPerSample = probe.microsecondsPerSample
         result.probeCPUPercentAt10Hz = probe.cpuPercentAt10Hz
         result.probeAllocatedBytes = probe.allocatedBytes
+        if options.verdicts {
+            progress("replay")
+            result.replaySeconds = try BenchHelpers.timed(
+                executable: options.executable, ["bisect", "document-bisection"] + options.verdictSizes,
+                repeats: options.verdictRepeats, work: work)
+            progress("check ci")
+            result.checkCISeconds = try BenchHelpers.timed(
+                executable: options.executable, ["check", "ci"] + options.verdictSizes,
+                repeats: options.verdictRepeats, work: work,
+                // At --quick sizes a verdict may miss its expectation (exit 1); the gate still ran in full.
+                statuses: options.quick ? [0, 1] : [0])
+        }
         result.loadAverageEnd1m = BenchClock.loadAverage()
         return result
     }

@@ -62,7 +62,29 @@ enum BenchHelpers {
         return Double(peakKB) / 1024
     }
 
-    private static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> Data {
+    /// Median wall seconds of `repeats` runs of `leakharness ARGUMENTS --out WORK/timed`, each of which must exit with
+    /// one of `statuses`.
+    static func timed(executable: String, _ arguments: [String], repeats: Int, work: String,
+                      statuses: Set<Int32> = [0]) throws(BenchError) -> Double {
+        let command = arguments.joined(separator: " ")
+        var seconds: [Double] = []
+        for _ in 0..<repeats {
+            let started = DispatchTime.now().uptimeNanoseconds
+            do {
+                _ = try runCapturing(executable, arguments + ["--out", "\(work)/timed"],
+                                     environment: ProcessInfo.processInfo.environment, statuses: statuses)
+            } catch let error as BenchError {
+                throw error
+            } catch {
+                throw .child(command: command, reason: "\(error)")
+            }
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
+        return BenchClock.median(seconds)
+    }
+
+    private static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String],
+                                     statuses: Set<Int32> = [0]) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -73,7 +95,7 @@ enum BenchHelpers {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard statuses.contains(process.terminationStatus) else {
             throw BenchError.child(command: arguments.joined(separator: " "), reason: "exited with status \(process.terminationStatus)")
         }
         return data

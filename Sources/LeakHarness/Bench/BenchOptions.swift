@@ -8,6 +8,8 @@ public struct BenchOptions: Sendable {
     public var quick = false
     /// The `leakharness` executable used for the helper processes (`probe-sampler`, `run`).
     public var executable = ChildLauncher.currentExecutable()
+    /// Also time the answers users wait for: the case study's replay and `check ci` (minutes at full size).
+    public var verdicts = false
     /// Where temporary files go (shards, samples, a scenario, a run directory); removed afterwards.
     public var temporaryRoot = TemporaryFolder.root
 
@@ -32,6 +34,10 @@ public struct BenchOptions: Sendable {
     var samplerPipelineFiles: Int { quick ? 40 : 3000 }
     /// Samples of the sampler probe (the issue asks for at least 10,000).
     var probeSamples: Int { quick ? 1000 : 10_000 }
+    /// Runs of each timed command (the median is reported).
+    var verdictRepeats: Int { quick ? 1 : 3 }
+    /// Flags that shrink the timed commands under `--quick`.
+    var verdictSizes: [String] { quick ? ["--files", "50", "--passes", "3", "--settle", "0"] : [] }
     /// Files of the supervised run of the harness RSS stage.
     var harnessFiles: Int { quick ? 20 : 1200 }
 }

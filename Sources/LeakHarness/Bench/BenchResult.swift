@@ -28,6 +28,11 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public var probeCPUPercentAt10Hz = 0.0
     /// Bytes the probe thread allocated over a run under jemalloc (`thread.allocated`).
     public var probeAllocatedBytes = 0.0
+    /// Wall seconds of `leakharness bisect document-bisection` (the case study's replay), median of 3; 0 when not
+    /// measured (`bench --verdicts`).
+    public var replaySeconds = 0.0
+    /// Wall seconds of `leakharness check ci`, median of 3; 0 when not measured.
+    public var checkCISeconds = 0.0
     /// The machine's one-minute load average when the bench started.
     public var loadAverage1m = 0.0
     /// The machine's one-minute load average when the bench ended.
@@ -56,6 +61,8 @@ public struct BenchResult: Sendable, Codable, Equatable {
         probeUsPerSample = try value(.probeUsPerSample)
         probeCPUPercentAt10Hz = try value(.probeCPUPercentAt10Hz)
         probeAllocatedBytes = try value(.probeAllocatedBytes)
+        replaySeconds = try value(.replaySeconds)
+        checkCISeconds = try value(.checkCISeconds)
         loadAverage1m = try value(.loadAverage1m)
         loadAverageEnd1m = try value(.loadAverageEnd1m)
         quick = try value(.quick)
@@ -76,6 +83,8 @@ public struct BenchResult: Sendable, Codable, Equatable {
         case probeUsPerSample = "probe_us_per_sample"
         case probeCPUPercentAt10Hz = "probe_cpu_percent_at_10hz"
         case probeAllocatedBytes = "probe_allocated_bytes"
+        case replaySeconds = "replay_seconds"
+        case checkCISeconds = "check_ci_seconds"
         case loadAverage1m = "load_average_1m"
         case loadAverageEnd1m = "load_average_end_1m"
         case quick
@@ -97,6 +106,8 @@ public struct BenchResult: Sendable, Codable, Equatable {
             (CodingKeys.probeUsPerSample.rawValue, probeUsPerSample, false),
             (CodingKeys.probeCPUPercentAt10Hz.rawValue, probeCPUPercentAt10Hz, false),
             (CodingKeys.probeAllocatedBytes.rawValue, probeAllocatedBytes, false),
+            (CodingKeys.replaySeconds.rawValue, replaySeconds, false),
+            (CodingKeys.checkCISeconds.rawValue, checkCISeconds, false),
         ]
     }
 
@@ -110,5 +121,7 @@ public struct BenchResult: Sendable, Codable, Equatable {
         (CodingKeys.harnessRSSMB.rawValue, 40, false),
         (CodingKeys.probeCPUPercentAt10Hz.rawValue, 1, false),
         (CodingKeys.probeAllocatedBytes.rawValue, 0, false),
+        (CodingKeys.replaySeconds.rawValue, 60, false),
+        (CodingKeys.checkCISeconds.rawValue, 10, false),
     ]
 }
