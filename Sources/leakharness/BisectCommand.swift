@@ -13,9 +13,6 @@ struct BisectCommand: ParsableCommand {
 
     @OptionGroup var overrides: RunOverrides
 
-    @Flag(help: "Run every probe to its size limit instead of stopping once its answer is settled.")
-    var noEarlyStop = false
-
     func run() throws {
         let scenario = try overrides.scenario(self.scenario)
         guard scenario.steps != nil || (scenario.from != nil && scenario.to != nil) else {
@@ -24,7 +21,8 @@ struct BisectCommand: ParsableCommand {
         var options = Bisector.Options()
         options.outputRoot = overrides.out
         options.progress = isatty(2) == 1 ? true : nil
-        options.earlyStop = !noEarlyStop
+        options.earlyStop = !overrides.full
+        options.jobs = overrides.jobs
         options.log = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let result: BisectResult
         do {

@@ -72,6 +72,8 @@ struct CheckCommand: ParsableCommand {
         var options = ScenarioRunner.Options()
         options.outputRoot = overrides.out
         options.progress = isatty(2) == 1
+        options.earlyStop = !overrides.full
+        options.jobs = overrides.jobs
         let tolerance = GateTolerance(relative: relativeTolerance, slopeMB: slopeToleranceMb, peakMB: peakToleranceMb)
         let result: CheckResult
         do {

@@ -20,6 +20,8 @@ struct RunCommand: ParsableCommand {
         var options = ScenarioRunner.Options()
         options.outputRoot = overrides.out
         options.progress = isatty(2) == 1
+        options.earlyStop = !overrides.full
+        options.jobs = overrides.jobs
         let result: RunResult
         do {
             result = try ScenarioRunner(scenario: scenario, options: options).run()

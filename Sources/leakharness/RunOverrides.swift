@@ -28,6 +28,12 @@ struct RunOverrides: ParsableArguments {
     @Option(help: "Put run directories under this folder instead of reports/runs.")
     var out: String = "reports/runs"
 
+    @Flag(help: "Run every variant to its configured passes instead of ending them once its verdict is settled.")
+    var full = false
+
+    @Option(help: "Variants run side by side (default: the scenario's variants' workers fitted to the cores).")
+    var jobs: Int?
+
     /// The knob overrides these flags give.
     var knobs: [Knob: String] {
         var out: [Knob: String] = [:]
@@ -41,6 +47,7 @@ struct RunOverrides: ParsableArguments {
     }
 
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs: \(jobs) is not a positive number of variants") }
         var probe = VariantConfig()
         for (knob, value) in knobs {
             do { try probe.set(knob, value) } catch { throw ValidationError("--\(knob.rawValue): \(error)") }

@@ -9,6 +9,8 @@ public struct PipelineHooks: Sendable {
     public var beforePassRelease: (@Sendable (_ pass: Int) -> Void)?
     /// After a pass's own state (futures, kept results) has been released; given the 1-based pass.
     public var afterPass: (@Sendable (_ pass: Int) -> Void)?
+    /// Asked after `afterPass` whether to run the next pass; false ends the run there (a verdict already settled).
+    public var anotherPass: (@Sendable (_ finished: Int) -> Bool)?
     /// Polled between files: true stops the run at the next file.
     public var shouldStop: (@Sendable () -> Bool)?
     /// A stand-in for the disk: when set, shard writes fail with ENOSPC after this many shards (reliability tests).
@@ -91,6 +93,7 @@ public final class Pipeline: Sendable {
             // The pass's own state is released here; only abandoned writers and the manifest outlive it.
             state.releaseRetained(counters: counters)
             hooks.afterPass?(pass)
+            if pass < options.passes, hooks.anotherPass?(pass) == false { break }
         }
         result.skipped = work.skipped.withLock { $0 }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

@@ -11,8 +11,10 @@ public struct Bisector: Sendable {
         public var progress: Bool? = false
         /// The executable that runs a child.
         public var executable = ChildLauncher.currentExecutable()
-        /// Let probes stop once their answer is settled (`EarlyStopRule`); replayed steps always run in full.
+        /// Let steps and probes end their passes once their answer is settled (`EarlyStopRule`); false: `--full`.
         public var earlyStop = true
+        /// Replayed steps run side by side; nil: `ScenarioRunner.defaultJobs`.
+        public var jobs: Int?
         /// Receives one line per finished step or probe.
         public var log: (@Sendable (String) -> Void)?
 
@@ -53,6 +55,8 @@ public struct Bisector: Sendable {
         runOptions.outputRoot = options.outputRoot
         runOptions.progress = options.progress
         runOptions.executable = options.executable
+        runOptions.earlyStop = options.earlyStop
+        runOptions.jobs = options.jobs
         let run: RunResult
         do { run = try ScenarioRunner(scenario: steps, options: runOptions).run() } catch { throw .run(error) }
         if Interruption.signal != 0 { throw .interrupted(directory: run.directory) }
@@ -139,12 +143,11 @@ public struct Bisector: Sendable {
         let variant = Variant(name: name, config: config, overrides: overrides)
         let probeScenario = Scenario(name: name, description: "Probe \(index) of the bisection of \(scenario.name)", path: scenario.path,
                                      base: config, variants: [variant], thresholds: scenario.thresholds)
-        let rule = EarlyStopRule(thresholds: scenario.thresholds, filesPerPass: config.pipeline.files, passes: config.pipeline.passes)
         var runOptions = ScenarioRunner.Options()
         runOptions.outputRoot = "\(directory)/probes"
         runOptions.progress = options.progress
         runOptions.executable = options.executable
-        if options.earlyStop { runOptions.earlyStop = { rule.decide($0) != nil } }
+        runOptions.earlyStop = options.earlyStop
         let run: RunResult
         do { run = try ScenarioRunner(scenario: probeScenario, options: runOptions).run() } catch { throw .run(error) }
         if Interruption.signal != 0 { throw .interrupted(directory: directory) }
@@ -154,29 +157,15 @@ public struct Bisector: Sendable {
         let files = Int(samples.map(\.filesDone).max() ?? 0)
         let relative = String(run.directory.dropFirst(directory.count + 1))
         let failure = outcome.failure ?? outcome.report?.failure
-        var probe = BisectProbe(index: index, applied: applied.sorted().map(\.rawValue), grows: true, verdict: nil, cause: nil,
-                                decidedBy: "full run", reason: "", files: files, seconds: outcome.wallSeconds, failure: failure,
+        let a = Analyzer.analyze(samples: samples, report: outcome.report, failure: failure, thresholds: scenario.thresholds,
+                                 filesPerPass: config.pipeline.files)
+        // Whether it still grows is the rule's verdict: anything but STABLE (INCONCLUSIVE and FAILED included).
+        let early = outcome.report?.decidedEarly
+        let probe = BisectProbe(index: index, applied: applied.sorted().map(\.rawValue), grows: a.verdict != .stable,
+                                verdict: a.verdict, cause: a.cause,
+                                decidedBy: early.map { "early stop after \($0.passes) of \($0.configuredPasses) passes" } ?? "full run",
+                                reason: a.reason, files: files, seconds: outcome.wallSeconds, failure: failure,
                                 directory: relative)
-        if failure == nil, outcome.stoppedEarly == true, let decision = rule.decide(samples) {
-            probe.grows = decision.grows
-            probe.decidedBy = "early stop"
-            probe.reason = decision.reason
-            if case .grows(let verdict, let cause, _) = decision {
-                probe.verdict = verdict
-                probe.cause = cause
-            } else {
-                probe.verdict = .stable
-                probe.cause = Cause.none
-            }
-        } else {
-            let a = Analyzer.analyze(samples: samples, report: outcome.report, failure: failure, thresholds: scenario.thresholds,
-                                     filesPerPass: config.pipeline.files)
-            probe.verdict = a.verdict
-            probe.cause = a.cause
-            probe.reason = a.reason
-            // Whether it still grows is the rule's verdict: anything but STABLE (INCONCLUSIVE and FAILED included).
-            probe.grows = a.verdict != .stable
-        }
         options.log?(String(format: "probe %d [%@]: %@ (%@, %d files, %.1f s)", index,
                             probe.applied.isEmpty ? "from" : probe.applied.joined(separator: ","), probe.grows ? "grows" : "flat",
                             probe.verdict?.rawValue ?? probe.decidedBy, files, outcome.wallSeconds))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Starts and ends variant children: `leakharness child --spec JSON`.
 public enum ChildLauncher {
@@ -64,6 +65,8 @@ enum RunDirectory {
 /// `run.log`: the parent's lines, with the children's output appended between them.
 final class RunLog: Sendable {
     let path: String
+    /// Variants run side by side write their lines one at a time.
+    private let lock = Mutex(())
 
     init(path: String) {
         self.path = path
@@ -72,9 +75,11 @@ final class RunLog: Sendable {
 
     func line(_ text: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data("\(stamp) \(text)\n".utf8))
-        try? handle.close()
+        lock.withLock { _ in
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data("\(stamp) \(text)\n".utf8))
+            try? handle.close()
+        }
     }
 }

@@ -9,15 +9,19 @@ public struct ChildSpec: Sendable, Hashable, Codable {
     public var workDirectory: String
     /// Where `prof.dump` files go under `profile: sites`.
     public var profileDirectory: String?
+    /// End the passes as soon as the decision rule has settled on the passes so far (`EarlyStopRule`), under these
+    /// thresholds; nil runs every pass.
+    public var earlyStop: Thresholds?
 
     public init(variant: String, knobs: [String: String], samplesPath: String, resultPath: String,
-                workDirectory: String, profileDirectory: String? = nil) {
+                workDirectory: String, profileDirectory: String? = nil, earlyStop: Thresholds? = nil) {
         self.variant = variant
         self.knobs = knobs
         self.samplesPath = samplesPath
         self.resultPath = resultPath
         self.workDirectory = workDirectory
         self.profileDirectory = profileDirectory
+        self.earlyStop = earlyStop
     }
 
     /// The configuration these knobs describe.

@@ -30,8 +30,40 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var glibcHeap: GlibcHeapLayout?
     /// `watch`: every process of the command's tree and whether the probe reported its heap.
     public var processes: [WatchedProcess]?
+    /// Set when the passes ended before the configured number because the decision rule had settled.
+    public var decidedEarly: EarlyDecision?
+    /// Whether jemalloc's unused dirty and muzzy pages were purged at the start of the settle (`arena.<all>.purge`),
+    /// instead of waiting out its decay.
+    public var jemallocPurged: Bool?
 
     public init() {}
+}
+
+/// Where and why a child ended its passes early.
+public struct EarlyDecision: Sendable, Hashable, Codable {
+    /// Passes run, of `configuredPasses`.
+    public var passes: Int
+    public var configuredPasses: Int
+    /// Files done when the rule settled.
+    public var files: Int
+    /// What the rule said on those passes, before the settle.
+    public var verdict: Verdict
+    public var cause: Cause
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case passes, files, verdict, cause, reason
+        case configuredPasses = "configured_passes"
+    }
+
+    public init(passes: Int, configuredPasses: Int, files: Int, verdict: Verdict, cause: Cause, reason: String) {
+        self.passes = passes
+        self.configuredPasses = configuredPasses
+        self.files = files
+        self.verdict = verdict
+        self.cause = cause
+        self.reason = reason
+    }
 }
 
 /// A span of sample time in which the child only sampled, after a pass released its state.
@@ -66,12 +98,9 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
     /// Wall seconds from spawn to exit, settle included.
     public var wallSeconds: Double
     public var report: ChildReport?
-    /// True when the parent ended the child because its verdict was settled (`ScenarioRunner.Options.earlyStop`); not a failure.
-    public var stoppedEarly: Bool?
 
     public init(name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
-                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?,
-                stoppedEarly: Bool? = nil) {
+                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?) {
         self.name = name
         self.knobs = knobs
         self.overrides = overrides
@@ -82,7 +111,6 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
         self.failure = failure
         self.wallSeconds = wallSeconds
         self.report = report
-        self.stoppedEarly = stoppedEarly
     }
 }
 

@@ -22,7 +22,8 @@ public enum VariantChild {
         let counters = PipelineCounters()
         let sampler: Sampler
         do {
-            sampler = try Sampler(csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs)
+            sampler = try Sampler(csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs,
+                                  keepRows: spec.earlyStop != nil)
         } catch {
             FileHandle.standardError.write(Data("child: \(error)\n".utf8))
             return 2
@@ -54,6 +55,20 @@ public enum VariantChild {
             quietWindows.withLock { $0.append(window) }
             if config.profile == .sites, let profileDirectory {
                 HeapProfile.dump(to: "\(profileDirectory)/pass-\(pass).heap")
+            }
+        }
+        let decidedEarly = Mutex<EarlyDecision?>(nil)
+        if let thresholds = spec.earlyStop {
+            let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: config.pipeline.files)
+            hooks.anotherPass = { pass in
+                guard let d = rule.decide(samples: sampler.rows(), passEndMs: passEnds.withLock { $0 },
+                                          quietWindows: quietWindows.withLock { $0 }) else { return true }
+                let files = counters.filesDone.load(ordering: .relaxed)
+                decidedEarly.withLock {
+                    $0 = EarlyDecision(passes: pass, configuredPasses: config.pipeline.passes, files: files,
+                                       verdict: d.verdict, cause: d.cause, reason: d.reason)
+                }
+                return false
             }
         }
         switch config.fault {
@@ -88,7 +103,11 @@ public enum VariantChild {
         }
         report.passEndMs = passEnds.withLock { $0 }
         report.quietWindows = quietWindows.withLock { $0 }
+        report.decidedEarly = decidedEarly.withLock { $0 }
         report.settleStartMs = sampler.elapsedMs()
+        // jemalloc gives freed pages back over its decay time (about ten seconds); the settle asks for them at once,
+        // so that it measures what jemalloc keeps, not how slowly it returns the rest.
+        if sampler.allocatorSource == .jemalloc { report.jemallocPurged = AllocatorStats.purgeJemalloc() }
         // Settle: nothing of the pipeline's remains but abandoned writers, the manifest (read at the end) and the
         // workers' scratch, which a service keeps for its next job.
         if config.settleSeconds > 0 {

@@ -65,6 +65,17 @@ public enum ReportMarkdown {
                 md.append("")
             }
             md.append("**\(v.verdict.rawValue)** (\(v.cause.rawValue)): \(v.reason).")
+            if let early = v.decidedEarly {
+                md.append("")
+                md.append("Decided early after \(early.files) files, \(early.passes) of \(early.configuredPasses) passes: the rule had "
+                    + "settled on \(early.verdict.rawValue)\(early.cause == .none ? "" : " (\(early.cause.rawValue))") before the "
+                    + "settle; `--full` runs every pass.")
+            }
+            if v.jemallocPurged == true {
+                md.append("")
+                md.append("jemalloc's unused pages were purged at the start of the settle (`arena.<all>.purge`), as its decay "
+                    + "would have returned them over about ten seconds.")
+            }
             if let toDecide = v.toDecide {
                 md.append("")
                 md.append("What would decide it: \(toDecide).")

@@ -73,6 +73,10 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var reason: String
     /// For INCONCLUSIVE: what would decide it.
     public var toDecide: String?
+    /// Set when the child ended its passes once the rule had settled: passes run of those configured, files done.
+    public var decidedEarly: EarlyDecision?
+    /// Whether jemalloc's unused pages were purged at the start of the settle instead of waiting for its decay.
+    public var jemallocPurged: Bool?
     /// RSS slope within passes, least squares with its 95% interval.
     public var slopeMBPer1000Files: SlopeEstimate?
     /// RSS slope within passes, Theil-Sen.
@@ -113,6 +117,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         case baselineGapMB = "baseline_gap_mb"
         case settleSteady = "settle_steady"
         case toDecide = "to_decide"
+        case decidedEarly = "decided_early"
+        case jemallocPurged = "jemalloc_purged"
         case liveFloorsMB = "live_floors_mb"
         case fdsFloors = "fds_floors"
         case passSlopesMBPer1000Files = "pass_slopes_mb_per_1000_files"
@@ -160,6 +166,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         cause = analysis.cause
         reason = analysis.reason
         toDecide = analysis.toDecide
+        decidedEarly = outcome.report?.decidedEarly
+        jemallocPurged = outcome.report?.jemallocPurged
         slopeMBPer1000Files = analysis.rssSlope.map { SlopeEstimate(estimate: r3($0.estimate), low: r3($0.low), high: r3($0.high)) }
         robustSlopeMBPer1000Files = analysis.rssRobustSlope.map(r3)
         floorSlopeMBPerPass = analysis.floorSlopeMBPerPass.map(r3)

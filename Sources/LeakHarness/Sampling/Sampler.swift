@@ -22,9 +22,13 @@ public final class Sampler: Sendable {
     public let lastRSSKB = Atomic<Int64>(0)
     /// The first write error, which stops sampling (e.g. ENOSPC).
     public let writeFailed = Atomic<Bool>(false)
+    /// Every row written, when the sampler keeps them (for a decision taken inside the sampled process).
+    private let kept: Mutex<[SampleRow]>?
 
-    /// A sampler writing to `csvPath`, reading `counters`; time 0 is now.
-    public init(csvPath: String, counters: PipelineCounters, intervalMs: Int) throws(SamplingError) {
+    /// A sampler writing to `csvPath`, reading `counters`; time 0 is now. With `keepRows`, it also keeps every row
+    /// in memory, in an array reserved here for `reserve` rows, so that sampling allocates nothing until it is full.
+    public init(csvPath: String, counters: PipelineCounters, intervalMs: Int, keepRows: Bool = false,
+                reserve: Int = 4096) throws(SamplingError) {
         // The full status about twice a second, whatever the interval: its VmHWM is a maximum since the start,
         // and threads change rarely; statm gives RSS at every sample.
         reader = try ProcReader(statusEvery: max(1, Self.statusIntervalMs / max(1, intervalMs)))
@@ -32,7 +36,14 @@ public final class Sampler: Sendable {
         writer = try SampleCSVWriter(path: csvPath)
         self.counters = counters
         intervalNs = UInt64(intervalMs) * 1_000_000
+        kept = keepRows ? Mutex([SampleRow]()) : nil
+        kept?.withLock { $0.reserveCapacity(reserve) }
         origin = Self.now()
+    }
+
+    /// The rows written so far; empty unless the sampler keeps them.
+    public func rows() -> [SampleRow] {
+        kept?.withLock { $0 } ?? []
     }
 
     /// How often `/proc/self/status` is read, in milliseconds (rounded to whole samples).
@@ -61,6 +72,7 @@ public final class Sampler: Sendable {
         lastRSSKB.store(row.rssKB, ordering: .relaxed)
         do {
             try writer.append(row)
+            kept?.withLock { $0.append(row) }
             samples.add(1, ordering: .relaxed)
         } catch {
             writeFailed.store(true, ordering: .relaxed)
