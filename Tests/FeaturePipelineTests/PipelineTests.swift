@@ -36,6 +36,50 @@ struct PipelineTests {
         return (seen.load(ordering: .relaxed), result)
     }
 
+    @Test func aRefusedPassEndsTheRunAfterThePassBeforeIt() throws {
+        let directory = try corpus()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = PipelineOptions()
+        options.corpus = .directory(directory)
+        options.files = 8
+        options.passes = 5
+        options.workers = 2
+        options.shardSize = 4
+        let released = Mutex<[Int]>([])
+        let asked = Mutex<[Int]>([])
+        var hooks = PipelineHooks()
+        hooks.afterPass = { pass in released.withLock { $0.append(pass) } }
+        hooks.anotherPass = { finished in
+            asked.withLock { $0.append(finished) }
+            return finished < 2
+        }
+        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
+        #expect(result.files == 16)
+        #expect(released.withLock { $0 } == [1, 2], "every pass run releases its state")
+        #expect(asked.withLock { $0 } == [1, 2])
+    }
+
+    @Test func theLastPassIsNeverAskedAbout() throws {
+        let directory = try corpus()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = PipelineOptions()
+        options.corpus = .directory(directory)
+        options.files = 4
+        options.passes = 2
+        options.workers = 1
+        options.shardSize = 4
+        let asked = Mutex<[Int]>([])
+        var hooks = PipelineHooks()
+        hooks.anotherPass = { finished in asked.withLock { $0.append(finished) }; return true }
+        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
+        #expect(result.files == 8)
+        #expect(asked.withLock { $0 } == [1])
+    }
+
     @Test func perFileBuffersWriteTheSameShardsAsReusedScratch() throws {
         let directory = try corpus()
         defer { try? FileManager.default.removeItem(atPath: directory) }
