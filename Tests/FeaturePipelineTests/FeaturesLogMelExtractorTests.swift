@@ -4,6 +4,8 @@ import Testing
 
 /// Log-mel frames against librosa 0.11 (scripts/make-librosa-fixture.py): every value within 1e-3.
 struct LogMelExtractorTests {
+    // The property names are the manifest's JSON keys, as scripts/make-librosa-fixture.py writes them.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     struct Fixture: Decodable {
         let name: String
         let sample_rate: Int
