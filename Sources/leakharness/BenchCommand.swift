@@ -25,7 +25,8 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let corpus {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw ValidationError("--corpus: \(corpus) is not a directory")
             }
         }
@@ -46,7 +47,8 @@ struct BenchCommand: ParsableCommand {
         print(json ? BenchReport.json(result) : BenchReport.table(result))
         if let before {
             let warnings = BenchReport.compare(result, baseline: before)
-            let text = warnings.isEmpty ? "bench: every figure within 20% of the baseline" : warnings.joined(separator: "\n")
+            let text =
+                warnings.isEmpty ? "bench: every figure within 20% of the baseline" : warnings.joined(separator: "\n")
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
     }

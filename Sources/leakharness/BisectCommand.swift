@@ -6,7 +6,9 @@ import LeakHarness
 struct BisectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bisect",
-        abstract: "Replay a scenario's steps: with the document's observations, or find the knob changes between from: and to: that remove the growth.")
+        abstract:
+            "Replay a scenario's steps: with the document's observations, or find the knob changes between from: and to: that remove the growth."
+    )
 
     @Argument(help: "A scenario name from scenarios/ or a YAML file, with steps: or from:/to:.")
     var scenario: String
@@ -16,7 +18,8 @@ struct BisectCommand: ParsableCommand {
     func run() throws {
         let scenario = try overrides.scenario(self.scenario)
         guard scenario.steps != nil || (scenario.from != nil && scenario.to != nil) else {
-            throw UsageFailure(message: "\(scenario.path): scenario \(scenario.name) has neither steps: nor from: and to:")
+            throw UsageFailure(
+                message: "\(scenario.path): scenario \(scenario.name) has neither steps: nor from: and to:")
         }
         var options = Bisector.Options()
         options.outputRoot = overrides.out
@@ -35,8 +38,10 @@ struct BisectCommand: ParsableCommand {
         if let auto = result.auto {
             print(BisectMarkdown.probeTable(auto.probes))
             switch auto.outcome {
-            case .found: print("minimal: " + auto.minimal.map(\.text).joined(separator: ", ")
-                               + (auto.checks.allSatisfy(\.grows) ? " (1-minimal)" : " (NOT shown 1-minimal)"))
+            case .found:
+                print(
+                    "minimal: " + auto.minimal.map(\.text).joined(separator: ", ")
+                        + (auto.checks.allSatisfy(\.grows) ? " (1-minimal)" : " (NOT shown 1-minimal)"))
             case .fromDoesNotGrow: print("nothing to bisect: \(auto.from) does not grow")
             case .toStillGrows: print("no subset removes the growth: \(auto.to) still grows")
             }

@@ -6,7 +6,8 @@ import LeakHarness
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Run scenarios and exit 1 when a variant's verdict differs from its expect:, or is worse than a baseline.",
+        abstract:
+            "Run scenarios and exit 1 when a variant's verdict differs from its expect:, or is worse than a baseline.",
         discussion: """
             A run directory (holding run.json, e.g. from `report merge`) is checked without running it again. \
             With --baseline, a variant fails when its slope interval lies wholly above the baseline's interval plus \
@@ -40,7 +41,9 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         if targets.isEmpty { throw ValidationError("give at least one scenario or run directory") }
         if updateBaseline, baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
-        guard relativeTolerance >= 0, slopeToleranceMb >= 0, peakToleranceMb >= 0 else { throw ValidationError("tolerances must not be negative") }
+        guard relativeTolerance >= 0, slopeToleranceMb >= 0, peakToleranceMb >= 0 else {
+            throw ValidationError("tolerances must not be negative")
+        }
     }
 
     func run() throws {
@@ -50,7 +53,8 @@ struct CheckCommand: ParsableCommand {
         for t in targets {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: "\(t)/run.json"),
-               FileManager.default.fileExists(atPath: t, isDirectory: &isDir), isDir.boolValue {
+                FileManager.default.fileExists(atPath: t, isDirectory: &isDir), isDir.boolValue
+            {
                 resolved.append(.runDirectory(t))
                 continue
             }
@@ -77,7 +81,8 @@ struct CheckCommand: ParsableCommand {
         let tolerance = GateTolerance(relative: relativeTolerance, slopeMB: slopeToleranceMb, peakMB: peakToleranceMb)
         let result: CheckResult
         do {
-            result = try Checker.run(targets: resolved, options: options, baseline: updateBaseline ? nil : existing, tolerance: tolerance)
+            result = try Checker.run(
+                targets: resolved, options: options, baseline: updateBaseline ? nil : existing, tolerance: tolerance)
         } catch {
             throw UsageFailure(message: "check: \(error)")
         }
@@ -90,14 +95,19 @@ struct CheckCommand: ParsableCommand {
             for failure in check.failures { print("FAIL: \(failure)") }
         }
         let failed = result.checks.filter { !$0.passed }.count
-        print(failed == 0 ? "check: all \(result.checks.count) variant(s) pass" : "check: \(failed) of \(result.checks.count) variant(s) fail")
+        print(
+            failed == 0
+                ? "check: all \(result.checks.count) variant(s) pass"
+                : "check: \(failed) of \(result.checks.count) variant(s) fail")
         if updateBaseline, let baseline, var updated = existing {
             for run in result.runs { updated = updated.updated(with: run.summary) }
             do { try updated.write(path: baseline) } catch { throw UsageFailure(message: "\(error)") }
             print("baseline written: \(baseline)")
         }
         if let junit {
-            do { try AtomicFile.write(JUnitReport.render(result.checks), to: junit) } catch { throw UsageFailure(message: "--junit: \(error)") }
+            do { try AtomicFile.write(JUnitReport.render(result.checks), to: junit) } catch {
+                throw UsageFailure(message: "--junit: \(error)")
+            }
         }
         if let path = StepSummary.path() {
             do { try StepSummary.append(Gate.stepSummary(result.runs, checks: result.checks), to: path) } catch {

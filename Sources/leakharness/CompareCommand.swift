@@ -7,7 +7,9 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare the variants two runs have in common; exit 1 when any is worse in the second run.",
-        discussion: "Worse: the second run's slope interval lies wholly above the first's and the estimates differ by more than --min-difference; better is the mirror case; anything else is the same.")
+        discussion:
+            "Worse: the second run's slope interval lies wholly above the first's and the estimates differ by more than --min-difference; better is the mirror case; anything else is the same."
+    )
 
     @Argument(help: "The first (reference) run directory.")
     var before: String
@@ -21,7 +23,9 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let summaries = try [before, after].map { dir -> RunSummary in
             do { return try RunSummary.load(runDirectory: dir) } catch {
-                do { return try RunReporter.write(runDirectory: dir) } catch { throw UsageFailure(message: "compare: \(error)") }
+                do { return try RunReporter.write(runDirectory: dir) } catch {
+                    throw UsageFailure(message: "compare: \(error)")
+                }
             }
         }
         let comparison = RunComparison.compare(before: summaries[0], after: summaries[1], minDifference: minDifference)

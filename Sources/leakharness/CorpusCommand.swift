@@ -6,7 +6,8 @@ struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Generate the deterministic synthetic corpus (VCTK layout, 48 kHz 16-bit WAV).",
-        discussion: "Without --out the corpus goes to the built-in cache folder ($LEAKHARNESS_CACHE, $XDG_CACHE_HOME/leakharness or ~/.cache/leakharness) and is reused if present. The last line printed is the directory."
+        discussion:
+            "Without --out the corpus goes to the built-in cache folder ($LEAKHARNESS_CACHE, $XDG_CACHE_HOME/leakharness or ~/.cache/leakharness) and is reused if present. The last line printed is the directory."
     )
 
     @Option(help: "Directory to write into (default: the built-in cache path).")
@@ -36,10 +37,12 @@ struct CorpusCommand: ParsableCommand {
     func run() throws {
         let directory: String
         if let out {
-            try SyntheticCorpus.generate(into: out, speakers: speakers, utterances: utterances, seed: seed, longTail: longTail)
+            try SyntheticCorpus.generate(
+                into: out, speakers: speakers, utterances: utterances, seed: seed, longTail: longTail)
             directory = out
         } else {
-            directory = try BuiltInCorpus.directory(speakers: speakers, utterances: utterances, seed: seed, longTail: longTail)
+            directory = try BuiltInCorpus.directory(
+                speakers: speakers, utterances: utterances, seed: seed, longTail: longTail)
         }
         let files = try CorpusIndex.load(directory: directory).count
         print("\(files) audio files (including one corrupt and one empty)")

@@ -7,7 +7,8 @@ import LeakHarness
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure the decision rule against series whose answer is known; exit 1 when a rate misses its target.",
+        abstract:
+            "Measure the decision rule against series whose answer is known; exit 1 when a rate misses its target.",
         subcommands: [EvaluateRunCommand.self, EvaluatePackCommand.self],
         defaultSubcommand: EvaluateRunCommand.self
     )
@@ -81,7 +82,12 @@ struct EvaluatePackCommand: ParsableCommand {
         let catalog = try ScenarioCatalogLookup.catalog()
         do {
             let cases = try RealSeries.collect(roots: directories, catalog: catalog)
-            guard !cases.isEmpty else { throw UsageFailure(message: "evaluate pack: no run directory with labelled variants under \(directories.joined(separator: " "))") }
+            guard !cases.isEmpty else {
+                throw UsageFailure(
+                    message:
+                        "evaluate pack: no run directory with labelled variants under \(directories.joined(separator: " "))"
+                )
+            }
             try RealSeries.write(cases, to: out)
             print("\(cases.count) series from \(Set(cases.map(\.kind)).count) variants packed into \(out)")
         } catch let failure as RealSeries.Failure {

@@ -25,7 +25,8 @@ struct ExtractCommand: ParsableCommand {
         guard shardSize > 0 else { throw ValidationError("--shard-size: must be positive") }
         if let corpus {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw ValidationError("--corpus: \(corpus) is not a directory")
             }
         }
@@ -39,7 +40,9 @@ struct ExtractCommand: ParsableCommand {
             FileHandle.standardError.write(Data("leakharness extract: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        print("files: \(result.files - result.skipped.values.reduce(0, +)) done, \(result.skipped.values.reduce(0, +)) skipped")
+        print(
+            "files: \(result.files - result.skipped.values.reduce(0, +)) done, \(result.skipped.values.reduce(0, +)) skipped"
+        )
         for (reason, count) in result.skipped.sorted(by: { $0.key < $1.key }) {
             print("  skipped \(count): \(reason)")
         }

@@ -6,8 +6,10 @@ import Foundation
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Verify every record checksum of TFRecord files and describe the features of each file's first example.",
-        discussion: "Exits 1 when a file cannot be read or holds a bad record; the message names the file and the byte offset."
+        abstract:
+            "Verify every record checksum of TFRecord files and describe the features of each file's first example.",
+        discussion:
+            "Exits 1 when a file cannot be read or holds a bad record; the message names the file and the byte offset."
     )
 
     @Argument(help: "TFRecord files to inspect.")

@@ -24,8 +24,9 @@ struct ReportRebuildCommand: ParsableCommand {
     @Argument(help: "A run directory written by `leakharness run` (it holds run.json).")
     var runDirectory: String
 
-    @Option(name: .customLong("for"),
-            help: "files: rewrite the run directory's reports; pull-request: print markdown with charts GitHub draws.")
+    @Option(
+        name: .customLong("for"),
+        help: "files: rewrite the run directory's reports; pull-request: print markdown with charts GitHub draws.")
     var audience: ReportAudience = .files
 
     func run() throws {

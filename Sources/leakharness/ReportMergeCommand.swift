@@ -6,7 +6,8 @@ import LeakHarness
 struct ReportMergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge run directories of one scenario (e.g. one per CI matrix job) into one run directory and report.")
+        abstract:
+            "Merge run directories of one scenario (e.g. one per CI matrix job) into one run directory and report.")
 
     @Argument(help: "Run directories (each holds run.json and samples/).")
     var directories: [String]

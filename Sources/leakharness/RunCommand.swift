@@ -30,7 +30,9 @@ struct RunCommand: ParsableCommand {
         }
         let summary = try RunReporter.write(runDirectory: result.directory)
         if result.manifest.variants.contains(where: { $0.knobs["profile"] == "sites" }) {
-            do { try SiteReport.write(runDirectory: result.directory) } catch { FileHandle.standardError.write(Data("leakharness: sites: \(error)\n".utf8)) }
+            do { try SiteReport.write(runDirectory: result.directory) } catch {
+                FileHandle.standardError.write(Data("leakharness: sites: \(error)\n".utf8))
+            }
         }
         print(MarkdownTable.verdicts(summary))
         print(result.directory)

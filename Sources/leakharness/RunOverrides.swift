@@ -54,7 +54,8 @@ struct RunOverrides: ParsableArguments {
         }
         if let corpus, corpus != "built-in", corpus != "long-tail" {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw ValidationError("--corpus: \(corpus) is not a directory")
             }
         }

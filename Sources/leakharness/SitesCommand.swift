@@ -17,7 +17,9 @@ struct SitesCommand: ParsableCommand {
         } catch {
             throw UsageFailure(message: "\(error)")
         }
-        guard !variants.isEmpty else { throw UsageFailure(message: "\(runDirectory): no heap profiles (run with --sites)") }
+        guard !variants.isEmpty else {
+            throw UsageFailure(message: "\(runDirectory): no heap profiles (run with --sites)")
+        }
         print(SiteReport.markdown(variants))
         print("\(runDirectory)/sites.csv")
     }

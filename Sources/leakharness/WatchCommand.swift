@@ -39,9 +39,11 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Put the run directory under this folder instead of reports/runs.")
     var out: String = "reports/runs"
 
-    @Option(help: ArgumentHelp("Run the command under this allocator; repeat for one run per allocator, one after "
-                               + "the other: " + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".",
-                               valueName: "allocator"))
+    @Option(
+        help: ArgumentHelp(
+            "Run the command under this allocator; repeat for one run per allocator, one after "
+                + "the other: " + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            valueName: "allocator"))
     var allocator: [String] = []
 
     @Flag(help: "Profile allocation sites with jemalloc's sampling heap profiler and rank them in the report.")
@@ -60,16 +62,21 @@ struct WatchCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        if command.isEmpty { throw ValidationError("give the command after --, e.g. leakharness watch -- python3 train.py") }
-        guard (10...60_000).contains(intervalMs) else { throw ValidationError("--interval-ms: must be from 10 to 60000") }
+        if command.isEmpty {
+            throw ValidationError("give the command after --, e.g. leakharness watch -- python3 train.py")
+        }
+        guard (10...60_000).contains(intervalMs) else {
+            throw ValidationError("--interval-ms: must be from 10 to 60000")
+        }
         guard (0...600).contains(graceS) else { throw ValidationError("--grace-s: must be from 0 to 600") }
         if let tolerance, tolerance <= 0 { throw ValidationError("--tolerance: must be positive") }
         if let progressRegex {
             do { try Watcher.validate(progressRegex: progressRegex) } catch { throw ValidationError("\(error)") }
         }
         for name in allocator where Allocator(rawValue: name) == nil {
-            throw ValidationError("--allocator \(name): unknown allocator; one of "
-                + Allocator.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ValidationError(
+                "--allocator \(name): unknown allocator; one of "
+                    + Allocator.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if Set(allocator).count != allocator.count { throw ValidationError("--allocator: each allocator at most once") }
         guard (100...600_000).contains(sitesIntervalMs) else {

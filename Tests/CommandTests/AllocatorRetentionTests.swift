@@ -6,7 +6,8 @@ import Testing
 @Suite(.scratchFolder)
 struct AllocatorRetentionTests {
     @Test func glibcKeepsFarMoreThanJemallocAfterTheSettle() throws {
-        let path = try Harness.scenarioFile("""
+        let path = try Harness.scenarioFile(
+            """
             name: arena-small
             description: Test - pattern A under glibc and jemalloc, small.
             thresholds: {min_files: 50, warmup_fraction: 0.34, tolerance_mb_per_1000_files: 100}
@@ -19,13 +20,18 @@ struct AllocatorRetentionTests {
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let summary = try Harness.json("\(outcome.lastLine)/summary.json")
-        let variants = Dictionary(uniqueKeysWithValues: (summary["variants"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0) })
+        let variants = Dictionary(
+            uniqueKeysWithValues: (summary["variants"] as? [[String: Any]] ?? []).map {
+                ($0["name"] as? String ?? "", $0)
+            })
         func kept(_ name: String) -> Double {
             let v = variants[name] ?? [:]
             return (v["rss_after_settle_mb"] as? Double ?? .nan) - (v["heap_live_after_settle_mb"] as? Double ?? .nan)
         }
         // glibc holds hundreds of MB above its live heap at full size; jemalloc, after its decay, tens at most.
-        #expect(kept("glibc") > kept("jemalloc") + 60, "glibc keeps \(kept("glibc")) MB, jemalloc \(kept("jemalloc")) MB above live")
+        #expect(
+            kept("glibc") > kept("jemalloc") + 60,
+            "glibc keeps \(kept("glibc")) MB, jemalloc \(kept("jemalloc")) MB above live")
         // In-flight buffers follow the clip lengths, as in arena-retention: the same tolerance of 100 MB/1000 files.
         #expect(variants["glibc"]?["verdict"] as? String == "RETENTION", "\(variants["glibc"] ?? [:])")
         #expect(variants["glibc"]?["cause"] as? String == "allocator-retention")

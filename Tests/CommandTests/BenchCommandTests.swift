@@ -31,7 +31,9 @@ struct BenchCommandTests {
         #expect((object["replay_seconds"] as? NSNumber)?.doubleValue == 0)
         #expect((object["check_ci_seconds"] as? NSNumber)?.doubleValue == 0)
         // Throughputs and the harness's memory are positive whatever the machine's speed.
-        for key in ["decode_audio_s_per_s", "features_audio_s_per_cpu_s", "pipeline_files_per_s_2_workers", "harness_rss_mb"] {
+        for key in [
+            "decode_audio_s_per_s", "features_audio_s_per_cpu_s", "pipeline_files_per_s_2_workers", "harness_rss_mb",
+        ] {
             #expect(((object[key] as? NSNumber)?.doubleValue ?? 0) > 0, "\(key) not positive")
         }
     }

@@ -11,7 +11,9 @@ struct CompareCommandTests {
         let directory = run.lastLine
         let outcome = try Harness.run(["compare", directory, directory])
         #expect(outcome.status == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
-        let rows = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("| fixed |") || $0.hasPrefix("| held |") }
+        let rows = outcome.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("| fixed |") || $0.hasPrefix("| held |")
+        }
         #expect(rows.count == 2, "\(outcome.stdout)")
         #expect(rows.allSatisfy { $0.contains("| same |") })
         #expect(!outcome.stdout.contains("worse"))

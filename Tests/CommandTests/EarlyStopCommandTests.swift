@@ -5,10 +5,14 @@ import Testing
 @Suite(.serialized, .scratchFolder)
 struct EarlyStopCommandTests {
     /// `run ci` on its leaky and fixed variants, six passes of 300 files; the summary's variants by name.
-    private func run(_ extra: [String]) throws -> (variants: [String: [String: Any]], directory: String, stderr: String) {
+    private func run(_ extra: [String]) throws -> (variants: [String: [String: Any]], directory: String, stderr: String)
+    {
         let out = try Harness.temporaryDirectory("early")
-        let outcome = try Harness.run(["run", "ci", "--variant", "writer-leak", "--variant", "fixed", "--files", "300",
-                                       "--passes", "6", "--out", out] + extra)
+        let outcome = try Harness.run(
+            [
+                "run", "ci", "--variant", "writer-leak", "--variant", "fixed", "--files", "300",
+                "--passes", "6", "--out", out,
+            ] + extra)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let summary = try Harness.json("\(outcome.lastLine)/summary.json")
         var byName: [String: [String: Any]] = [:]

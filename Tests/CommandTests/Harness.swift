@@ -5,7 +5,8 @@ import Testing
 ///
 /// The binary is `$LEAKHARNESS_BIN`, else the release build, else the debug build (scripts/test.sh builds release).
 enum Harness {
-    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["LEAKHARNESS_BIN"] { return path }
@@ -30,8 +31,10 @@ enum Harness {
     }
 
     /// Runs `executable arguments...` in `directory` (default: the repository) and waits for it.
-    static func exec(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                     directory: String? = nil) throws -> Outcome {
+    static func exec(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        directory: String? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -50,8 +53,9 @@ enum Harness {
         process.waitUntilExit()
         try err.close()
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Why a tool the tests need is missing.
@@ -94,7 +98,9 @@ enum Harness {
     /// Rows of a samples CSV as dictionaries of column to text.
     static func csv(_ path: String) throws -> [[String: String]] {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else {
+            return []
+        }
         return lines.dropFirst().map { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return Dictionary(uniqueKeysWithValues: zip(header, fields))

@@ -8,7 +8,9 @@ struct MergeCommandTests {
         let out = try Harness.temporaryDirectory("merge")
         var directories: [String] = []
         for variant in ["fixed", "held"] {
-            let run = try Harness.run(["run", CheckCommandTests.scenario, "--variant", variant, "--out", "\(out)/\(variant)"])
+            let run = try Harness.run([
+                "run", CheckCommandTests.scenario, "--variant", variant, "--out", "\(out)/\(variant)",
+            ])
             #expect(run.status == 0, "stderr: \(run.stderr)")
             directories.append(run.lastLine)
         }

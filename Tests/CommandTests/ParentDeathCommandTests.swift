@@ -31,7 +31,8 @@ struct ParentDeathCommandTests {
     /// Whether `pid` runs (exists and is not a zombie).
     static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
@@ -58,8 +59,9 @@ struct ParentDeathCommandTests {
     @Test func killedRunLeavesNoChildAndNoWorkFolder() throws {
         let tmpdir = try Harness.temporaryDirectory("tmpdir")
         let out = try Harness.temporaryDirectory("runs")
-        let process = try start(["run", try Harness.scenarioFile(Self.longScenario, name: "long"), "--out", out],
-                                tmpdir: tmpdir)
+        let process = try start(
+            ["run", try Harness.scenarioFile(Self.longScenario, name: "long"), "--out", out],
+            tmpdir: tmpdir)
         var children: [Int32] = []
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -69,8 +71,9 @@ struct ParentDeathCommandTests {
         let started = eventually(within: 30) {
             children = ReliabilityCommandTests.children(of: process.processIdentifier)
             guard let run = try? FileManager.default.contentsOfDirectory(atPath: out).first,
-                  let rows = try? Harness.csv("\(out)/\(run)/samples/first.csv"), rows.count >= 4,
-                  let work = workFolders(in: tmpdir).first else { return false }
+                let rows = try? Harness.csv("\(out)/\(run)/samples/first.csv"), rows.count >= 4,
+                let work = workFolders(in: tmpdir).first
+            else { return false }
             return ((try? FileManager.default.contentsOfDirectory(atPath: "\(tmpdir)/\(work)")) ?? [])
                 .contains { $0.hasSuffix(".tfrecord") }
         }
@@ -79,8 +82,9 @@ struct ParentDeathCommandTests {
 
         kill(process.processIdentifier, SIGKILL)
         #expect(eventually(within: 10) { !process.isRunning })
-        #expect(eventually(within: 10) { !children.contains(where: Self.isAlive) },
-                "child \(children) outlived its parent")
+        #expect(
+            eventually(within: 10) { !children.contains(where: Self.isAlive) },
+            "child \(children) outlived its parent")
         // The orphaned child removed its work folder before it ended.
         #expect(workFolders(in: tmpdir).isEmpty, "\(workFolders(in: tmpdir))")
 
@@ -93,8 +97,11 @@ struct ParentDeathCommandTests {
         try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: false)
         try Data("\(gone.processIdentifier)\n".utf8).write(to: URL(fileURLWithPath: "\(stale)/owner.pid"))
         try Data(count: 4096).write(to: URL(fileURLWithPath: "\(stale)/pass-2-shard-00001.tfrecord"))
-        let next = try Harness.run(["run", try Harness.scenarioFile(ReliabilityCommandTests.tinyScenario, name: "tiny"),
-                                    "--out", out], environment: ["TMPDIR": tmpdir])
+        let next = try Harness.run(
+            [
+                "run", try Harness.scenarioFile(ReliabilityCommandTests.tinyScenario, name: "tiny"),
+                "--out", out,
+            ], environment: ["TMPDIR": tmpdir])
         #expect(next.status == 0, "stderr: \(next.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmpdir).isEmpty)
     }
@@ -131,15 +138,17 @@ struct ParentDeathCommandTests {
             all = direct + tree
             // watch has sampled the whole tree (the row's inflight is the tree's size), so its guard knows it.
             guard tree.count == 3, let run = try? FileManager.default.contentsOfDirectory(atPath: out).first,
-                  let rows = try? Harness.csv("\(out)/\(run)/samples/sh.csv") else { return false }
+                let rows = try? Harness.csv("\(out)/\(run)/samples/sh.csv")
+            else { return false }
             return rows.contains { $0["inflight"] == "3" }
         }
         try #require(running, "the command's tree never started: \(tree)")
 
         kill(process.processIdentifier, SIGKILL)
         #expect(eventually(within: 10) { !process.isRunning })
-        #expect(eventually(within: 20) { !all.contains(where: Self.isAlive) },
-                "alive after watch was killed: \(all.filter(Self.isAlive).map { Self.command(of: $0) })")
+        #expect(
+            eventually(within: 20) { !all.contains(where: Self.isAlive) },
+            "alive after watch was killed: \(all.filter(Self.isAlive).map { Self.command(of: $0) })")
     }
 
     @Test func plantedLinksInTMPDIRAreNeverFollowed() throws {
@@ -148,8 +157,10 @@ struct ParentDeathCommandTests {
         let fm = FileManager.default
         // Links at the names a work folder could take: the old fixed name for the next few thousand pids, and a name
         // of the work folders' own pattern pointing at a folder that looks like a stale work folder.
-        let next = Int32((try String(contentsOfFile: "/proc/sys/kernel/ns_last_pid", encoding: .utf8))
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1
+        let next =
+            Int32(
+                (try String(contentsOfFile: "/proc/sys/kernel/ns_last_pid", encoding: .utf8))
+                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1
         var links = (1...3000).map { "\(tmpdir)/leakharness-\(next + Int32($0))-only" }
         for link in links { try fm.createSymbolicLink(atPath: link, withDestinationPath: victim) }
         let lookalike = try Harness.temporaryDirectory("lookalike")

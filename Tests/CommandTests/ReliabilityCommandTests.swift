@@ -8,8 +8,11 @@ import Testing
 @Suite(.serialized, .scratchFolder)
 struct ReliabilityCommandTests {
     /// A scenario file under a temporary `Tests/` directory (faults allowed), run with a fresh `--out`.
-    private func run(_ yaml: String, name: String, extra: [String] = [], environment: [String: String] = [:])
-        throws -> (outcome: Harness.Outcome, directory: String, out: String) {
+    private func run(
+        _ yaml: String, name: String, extra: [String] = [], environment: [String: String] = [:]
+    )
+        throws -> (outcome: Harness.Outcome, directory: String, out: String)
+    {
         let path = try Harness.scenarioFile(yaml, name: name)
         let out = try Harness.temporaryDirectory("runs")
         let outcome = try Harness.run(["run", path, "--out", out] + extra, environment: environment)
@@ -38,7 +41,8 @@ struct ReliabilityCommandTests {
     // MARK: runtime faults
 
     @Test func crashedChildIsFailedWithItsSignalAndKeepsItsSamples() throws {
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: crash
             description: Test - a child that crashes after 60 files.
             thresholds: {min_files: 10}
@@ -61,7 +65,8 @@ struct ReliabilityCommandTests {
     }
 
     @Test func childPastTheRSSCeilingIsEnded() throws {
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: ceiling
             description: Test - results kept until the pass ends, under a 40 MB ceiling.
             thresholds: {min_files: 10}
@@ -81,7 +86,8 @@ struct ReliabilityCommandTests {
     }
 
     @Test func childPastItsTimeLimitIsEnded() throws {
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: slow
             description: Test - far more files than one second allows.
             thresholds: {min_files: 10}
@@ -99,7 +105,8 @@ struct ReliabilityCommandTests {
     }
 
     @Test func fullDiskFaultFailsTheVariantWithENOSPC() throws {
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: enospc
             description: Test - shard writes fail after 3 shards.
             thresholds: {min_files: 10}
@@ -124,7 +131,8 @@ struct ReliabilityCommandTests {
             return
         }
         defer { umount2(disk, Int32(MNT_DETACH)) }
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: disk
             description: Test - shards written into a 2 MB file system.
             thresholds: {min_files: 10}
@@ -146,7 +154,8 @@ struct ReliabilityCommandTests {
     /// `kill -INT`/`kill -TERM` of the parent, and Ctrl-C (SIGINT to the parent and its child, the whole process group).
     @Test(arguments: [(SIGINT, false), (SIGTERM, false), (SIGINT, true)])
     func signalToTheParentEndsChildrenAndLeavesAnInterruptedReport(signal: Int32, wholeGroup: Bool) throws {
-        let path = try Harness.scenarioFile("""
+        let path = try Harness.scenarioFile(
+            """
             name: long
             description: Test - a long first variant, interrupted.
             thresholds: {min_files: 10}
@@ -182,7 +191,8 @@ struct ReliabilityCommandTests {
         #expect(children.count == 1)
 
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let masks = status.split(separator: "\n").filter { $0.hasPrefix("SigBlk") || $0.hasPrefix("SigIgn") }.joined(separator: " ")
+        let masks = status.split(separator: "\n").filter { $0.hasPrefix("SigBlk") || $0.hasPrefix("SigIgn") }.joined(
+            separator: " ")
         kill(process.processIdentifier, signal)
         if wholeGroup { children.forEach { kill($0, signal) } }
         process.waitUntilExit()
@@ -212,7 +222,8 @@ struct ReliabilityCommandTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { candidate in
             guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && Int32(fields[1]) == pid
         }
@@ -240,7 +251,8 @@ struct ReliabilityCommandTests {
         try write("p001_005.wav", WAVBytes.corruptHeader())
         try write("p001_006.wav", WAVBytes.tone(seconds: 0.001, sampleRate: 16_000))
         try write("p001_007.wav", WAVBytes.tone(seconds: 600, sampleRate: 16_000))
-        let (outcome, directory, _) = try run("""
+        let (outcome, directory, _) = try run(
+            """
             name: bad-input
             description: Test - a corpus with bad files among good ones.
             thresholds: {min_files: 10}
@@ -291,7 +303,10 @@ struct ReliabilityCommandTests {
 
     @Test(arguments: [
         ("variants:\n  v: {files: [1\n", 7, "(yaml): invalid YAML"),
-        ("variants:\n  v: {shard-sise: 10}\n", 6, "variants.v.shard-sise: unknown key 'shard-sise'; did you mean 'shard-size'?"),
+        (
+            "variants:\n  v: {shard-sise: 10}\n", 6,
+            "variants.v.shard-sise: unknown key 'shard-sise'; did you mean 'shard-size'?"
+        ),
         ("variants:\n  v: {passes: two}\n", 6, "variants.v.passes: expected an integer"),
         ("variants:\n  v: {workers: 0}\n", 6, "variants.v.workers: '0' is not valid"),
         ("variants:\n  v: {workers: -2}\n", 6, "variants.v.workers: '-2' is not valid"),
@@ -300,7 +315,9 @@ struct ReliabilityCommandTests {
         ("variants:\n  \"a\\tb\": {}\n", 6, "variant name 'a\tb' is not safe"),
     ])
     func badScenarioExitsTwoWithFileLineAndKeyBeforeAnyChild(tail: String, line: Int, expected: String) throws {
-        let yaml = "name: bad\ndescription: Test - bad input.\nthresholds: {min_files: 10}\nbase: {files: 50, passes: 1, settle: 0}\n" + tail
+        let yaml =
+            "name: bad\ndescription: Test - bad input.\nthresholds: {min_files: 10}\nbase: {files: 50, passes: 1, settle: 0}\n"
+            + tail
         let path = try Harness.scenarioFile(yaml, name: "bad")
         let out = try Harness.temporaryDirectory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
@@ -316,7 +333,8 @@ struct ReliabilityCommandTests {
         let path = try Harness.scenarioFile(Self.tinyScenario, name: "tiny")
         let outcome = try Harness.run(["run", path, "--out", "\(blocker)/runs"])
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("\(blocker)/runs: cannot create the output directory"), "stderr: \(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("\(blocker)/runs: cannot create the output directory"), "stderr: \(outcome.stderr)")
         #expect(!outcome.stdout.contains("only"), "no variant ran")
     }
 

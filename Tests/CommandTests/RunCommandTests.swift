@@ -22,7 +22,8 @@ struct RunCommandTests {
     }
 
     @Test func heldFuturesAndResultsEndAPassFarAboveTheFixedLoop() throws {
-        let directory = try run("""
+        let directory = try run(
+            """
             name: held-vs-fixed
             description: Test - futures and results held for the pass against the fixed loop.
             thresholds: {min_files: 10}
@@ -42,7 +43,8 @@ struct RunCommandTests {
     }
 
     @Test func abandonedWritersKeepOneDescriptorPerShard() throws {
-        let directory = try run("""
+        let directory = try run(
+            """
             name: writers
             description: Test - writers abandoned against writers closed.
             thresholds: {min_files: 10}
@@ -66,7 +68,8 @@ struct RunCommandTests {
     }
 
     @Test func jemallocVariantHasHeapFiguresAndLibraryMapped() throws {
-        let directory = try run("""
+        let directory = try run(
+            """
             name: jemalloc
             description: Test - one variant under jemalloc.
             thresholds: {min_files: 10}
@@ -85,7 +88,8 @@ struct RunCommandTests {
     }
 
     @Test func malformedScenarioExitsTwoBeforeAnyChild() throws {
-        let path = try Harness.scenarioFile("""
+        let path = try Harness.scenarioFile(
+            """
             name: broken
             description: Test - a knob with a typo.
             base:

@@ -9,8 +9,9 @@ struct SchemaTests {
 
     /// check-jsonschema's outcome for `files` against `schema` (a file name under reports/schema/).
     private func validate(_ files: [String], schema: String) throws -> Harness.Outcome {
-        try Harness.exec(try Harness.venvTool("check-jsonschema"),
-                         ["--schemafile", "\(Self.schemas)/\(schema)"] + files)
+        try Harness.exec(
+            try Harness.venvTool("check-jsonschema"),
+            ["--schemafile", "\(Self.schemas)/\(schema)"] + files)
     }
 
     /// `path`'s JSON text with the key `from` renamed to `to` wherever it appears, written beside it.
@@ -37,11 +38,15 @@ struct SchemaTests {
         defer { try? FileManager.default.removeItem(atPath: out) }
         // The real ci scenario at small sizes (the verdicts do not matter here, the fields do), with a settle so that
         // the fields measured after it (RSS after the settle, glibc's heap layout) are there too.
-        let run = try Harness.run(["run", "ci", "--files", "150", "--passes", "2", "--settle", "1",
-                                   "--out", out + "/run"])
+        let run = try Harness.run([
+            "run", "ci", "--files", "150", "--passes", "2", "--settle", "1",
+            "--out", out + "/run",
+        ])
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let watch = try Harness.run(["watch", "--out", out + "/watch", "--interval-ms", "50", "--",
-                                     "sh", "-c", "sleep 1"])
+        let watch = try Harness.run([
+            "watch", "--out", out + "/watch", "--interval-ms", "50", "--",
+            "sh", "-c", "sleep 1",
+        ])
         #expect(watch.status == 0, "stderr: \(watch.stderr)")
         // A replay bisection writes a whole run directory, its probes none: tiny.yaml with steps.
         let tinyPath = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
@@ -57,8 +62,9 @@ struct SchemaTests {
         let watched = watch.stderr.split(separator: "\n").last.map(String.init) ?? ""
         let directories = [run.lastLine, watched, bisect.lastLine]
         for directory in directories {
-            #expect(FileManager.default.fileExists(atPath: directory + "/summary.json"),
-                    "no summary.json in '\(directory)'")
+            #expect(
+                FileManager.default.fileExists(atPath: directory + "/summary.json"),
+                "no summary.json in '\(directory)'")
         }
         let summaries = directories.map { $0 + "/summary.json" }
         let manifests = directories.map { $0 + "/run.json" }
@@ -68,8 +74,9 @@ struct SchemaTests {
         #expect(manifestCheck.status == 0, "\(manifestCheck.stdout)\(manifestCheck.stderr)")
 
         // A field added later passes; a field renamed fails, top-level and per variant.
-        #expect(try validate([try extended(summaries[0]), try extended(manifests[0])], schema: "summary.schema.json")
-            .stdout.contains("run.json.extended.json"), "a run.json is not a summary.json")
+        #expect(
+            try validate([try extended(summaries[0]), try extended(manifests[0])], schema: "summary.schema.json")
+                .stdout.contains("run.json.extended.json"), "a run.json is not a summary.json")
         #expect(try validate([try extended(summaries[0])], schema: "summary.schema.json").status == 0)
         #expect(try validate([try extended(manifests[0])], schema: "run.schema.json").status == 0)
         for (from, to) in [("files_per_s", "files_per_second"), ("created_at", "createdAt"), ("verdict", "verdicts_")] {
@@ -117,8 +124,9 @@ struct SchemaTests {
         #expect(variants == ["fixed", "unbounded", "writer-leak"])
         let errors = listed["errors"] as? [[String: Any]] ?? []
         #expect(errors.compactMap { $0["key"] as? String } == ["description", "variants.v.workerz"], "\(errors)")
-        let renamed = try validate([try renamed("\(out)/mixed.json", "variants", "variant_list")],
-                                   schema: "list.schema.json")
+        let renamed = try validate(
+            [try renamed("\(out)/mixed.json", "variants", "variant_list")],
+            schema: "list.schema.json")
         #expect(renamed.status != 0)
     }
 }

@@ -14,9 +14,13 @@ struct SitesCommandTests {
             let c = chars[index]
             index += 1
             if quoted {
-                if c == "\"", index < chars.count, chars[index] == "\"" { field.append("\""); index += 1 }
-                else if c == "\"" { quoted = false }
-                else { field.append(c) }
+                if c == "\"", index < chars.count, chars[index] == "\"" {
+                    field.append("\""); index += 1
+                } else if c == "\"" {
+                    quoted = false
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
@@ -33,7 +37,8 @@ struct SitesCommandTests {
 
     private func run(_ scenario: String, _ extra: [String] = []) throws -> String {
         let out = try Harness.temporaryDirectory("sites")
-        let outcome = try Harness.run(["run", scenario, "--sites", "--files", "150", "--passes", "3", "--settle", "0", "--out", out] + extra)
+        let outcome = try Harness.run(
+            ["run", scenario, "--sites", "--files", "150", "--passes", "3", "--settle", "0", "--out", out] + extra)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         return outcome.lastLine
     }
@@ -45,8 +50,10 @@ struct SitesCommandTests {
         let top = try #require(keep.first { $0["rank"] == "1" })
         // The serialized examples the pass keeps: ExampleEncoder.encode, inlined into WorkerScratch.process in release builds.
         let function = top["function"] ?? ""
-        #expect(function.contains("FeaturePipeline.ExampleEncoder.encode") || function.hasPrefix("FeaturePipeline.WorkerScratch.process"),
-                "top: \(top)")
+        #expect(
+            function.contains("FeaturePipeline.ExampleEncoder.encode")
+                || function.hasPrefix("FeaturePipeline.WorkerScratch.process"),
+            "top: \(top)")
         #expect(top["kind"] == "held-released")
         #expect(Double(top["held_mb_peak"] ?? "") ?? 0 > 5)
         #expect(keep.allSatisfy { $0["growing"] == "false" })

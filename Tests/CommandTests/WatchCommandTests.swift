@@ -18,8 +18,10 @@ struct WatchCommandTests {
         let out = try Harness.temporaryDirectory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         // The fixture runs under sh: only the whole process tree shows its growth.
-        let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
-                                       "sh", "-c", "'\(Harness.binary)' fixture-grow --mb-per-s 20 --seconds 3; exit 0"])
+        let outcome = try Harness.run([
+            "watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
+            "sh", "-c", "'\(Harness.binary)' fixture-grow --mb-per-s 20 --seconds 3; exit 0",
+        ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let v = try variant(runDirectory(outcome))
         // Floors of every window rise: a leak; from outside the heap is unknown, so live-heap is assumed.
@@ -36,8 +38,10 @@ struct WatchCommandTests {
     @Test func allocateAndFreeInALoopIsStable() throws {
         let out = try Harness.temporaryDirectory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
-                                       Harness.binary, "fixture-grow", "--mb-per-s", "20", "--seconds", "3", "--free"])
+        let outcome = try Harness.run([
+            "watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
+            Harness.binary, "fixture-grow", "--mb-per-s", "20", "--seconds", "3", "--free",
+        ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let v = try variant(runDirectory(outcome))
         #expect(v["verdict"] as? String == "STABLE", "\(v)")
@@ -46,8 +50,10 @@ struct WatchCommandTests {
     @Test func progressRegexMakesItemsTheXAxis() throws {
         let out = try Harness.temporaryDirectory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let outcome = try Harness.run(["watch", "--out", out, "--interval-ms", "50", "--progress-regex", #"(\d+)/\d+"#, "--",
-                                       Harness.binary, "fixture-grow", "--mb-per-s", "10", "--seconds", "1"])
+        let outcome = try Harness.run([
+            "watch", "--out", out, "--interval-ms", "50", "--progress-regex", #"(\d+)/\d+"#, "--",
+            Harness.binary, "fixture-grow", "--mb-per-s", "10", "--seconds", "1",
+        ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let directory = runDirectory(outcome)
         #expect(try Harness.json(directory + "/summary.json")["x_unit"] as? String == "items")
@@ -127,7 +133,8 @@ struct WatchCommandTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry -> String? in
             guard Int32(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, Int32(fields[1]) == pid else { return nil }
             return String(stat[stat.index(after: open)..<close])

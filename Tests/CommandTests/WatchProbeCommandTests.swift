@@ -33,10 +33,12 @@ struct WatchProbeCommandTests {
     @Test func longTailKeptByGlibcIsAllocatorRetentionAndStableUnderJemallocInOneReport() throws {
         try withFolder("watch-longtail") { folder in
             let program = try TestPrograms.compile(TestPrograms.longTail, name: "longtail", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
-                                           "--progress-regex", #"(\d+)/\d+"#,
-                                           "--allocator", "glibc", "--allocator", "jemalloc",
-                                           "--", program, "3200", "1500"])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50",
+                "--progress-regex", #"(\d+)/\d+"#,
+                "--allocator", "glibc", "--allocator", "jemalloc",
+                "--", program, "3200", "1500",
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let v = try variants(directory)
@@ -58,10 +60,12 @@ struct WatchProbeCommandTests {
     @Test func heapsPinnedByKeptRecordsAreCuredByTrimUnderGlibcTrim() throws {
         try withFolder("watch-trim") { folder in
             let program = try TestPrograms.compile(TestPrograms.ascending, name: "ascending", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
-                                           "--progress-regex", #"(\d+)/\d+"#,
-                                           "--allocator", "glibc", "--allocator", "glibc-trim",
-                                           "--", program, "2000", "1500"])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50",
+                "--progress-regex", #"(\d+)/\d+"#,
+                "--allocator", "glibc", "--allocator", "glibc-trim",
+                "--", program, "2000", "1500",
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let v = try variants(directory)
@@ -84,9 +88,11 @@ struct WatchProbeCommandTests {
         try withFolder("watch-python") { folder in
             let script = "\(folder)/keeper.py"
             try TestPrograms.pythonKeeper.write(toFile: script, atomically: true, encoding: .utf8)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50",
-                                           "--tolerance", "2",
-                                           "--", "python3", script])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50",
+                "--tolerance", "2",
+                "--", "python3", script,
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let v = try variants(directory)["python3"] ?? [:]
@@ -103,8 +109,10 @@ struct WatchProbeCommandTests {
     @Test func forkedWorkersEachReportTheirHeap() throws {
         try withFolder("watch-fork") { folder in
             let program = try TestPrograms.compile(TestPrograms.forker, name: "forker", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
-                                           program, "2", "20"])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                program, "2", "20",
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let rows = try Harness.csv(directory + "/samples/forker.processes.csv")
@@ -125,8 +133,10 @@ struct WatchProbeCommandTests {
     @Test func staticProgramIsWatchedWithItsHeapUnknown() throws {
         try withFolder("watch-static") { folder in
             let program = try TestPrograms.compile(TestPrograms.holder, name: "holder", in: folder, isStatic: true)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
-                                           program, "30"])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                program, "30",
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let rows = try Harness.csv(directory + "/samples/holder.csv")
@@ -144,8 +154,9 @@ struct WatchProbeCommandTests {
         try withFolder("watch-noprobe") { folder in
             let marker = "\(folder)/started"
             let missing = "\(folder)/missing/libleakharness-probe.so"
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--", "sh", "-c", "touch '\(marker)'"],
-                                          environment: ["LEAKHARNESS_PROBE_LIBRARY": missing])
+            let outcome = try Harness.run(
+                ["watch", "--out", "\(folder)/runs", "--", "sh", "-c", "touch '\(marker)'"],
+                environment: ["LEAKHARNESS_PROBE_LIBRARY": missing])
             #expect(outcome.status == 2)
             #expect(outcome.stderr.contains("probe library \(missing): not found"), "\(outcome.stderr)")
             #expect(!FileManager.default.fileExists(atPath: marker))
@@ -157,8 +168,9 @@ struct WatchProbeCommandTests {
         try withFolder("watch-badprobe") { folder in
             let fake = "\(folder)/libleakharness-probe.so"
             try "not an ELF file".write(toFile: fake, atomically: true, encoding: .utf8)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--", "true"],
-                                          environment: ["LEAKHARNESS_PROBE_LIBRARY": fake])
+            let outcome = try Harness.run(
+                ["watch", "--out", "\(folder)/runs", "--", "true"],
+                environment: ["LEAKHARNESS_PROBE_LIBRARY": fake])
             #expect(outcome.status == 2)
             #expect(outcome.stderr.contains("cannot be loaded"), "\(outcome.stderr)")
         }
@@ -169,8 +181,9 @@ struct WatchProbeCommandTests {
         try withFolder("watch-nojemalloc") { folder in
             let marker = "\(folder)/started"
             let command = ["--", "sh", "-c", "touch '\(marker)'"]
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs"] + flags + command,
-                                          environment: ["LEAKHARNESS_JEMALLOC": "\(folder)/libjemalloc.so.2"])
+            let outcome = try Harness.run(
+                ["watch", "--out", "\(folder)/runs"] + flags + command,
+                environment: ["LEAKHARNESS_JEMALLOC": "\(folder)/libjemalloc.so.2"])
             #expect(outcome.status == 2)
             #expect(outcome.stderr.contains("jemalloc"), "\(outcome.stderr)")
             #expect(!FileManager.default.fileExists(atPath: marker))
@@ -182,8 +195,9 @@ struct WatchProbeCommandTests {
     func sitesRankTheCommandsOwnFunctionThatKeepsMemory(dumps: [String]) throws {
         try withFolder("watch-sites") { folder in
             let program = try TestPrograms.compile(TestPrograms.sites, name: "sites", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--sites"] + dumps
-                                          + ["--", program, "400"])
+            let outcome = try Harness.run(
+                ["watch", "--out", "\(folder)/runs", "--sites"] + dumps
+                    + ["--", program, "400"])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let directory = runDirectory(outcome)
             let dumps = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/profiles/sites")
@@ -207,8 +221,10 @@ struct WatchProbeCommandTests {
     @Test func aDescriptorTheProgramReusesIsNeverWrittenTo() throws {
         try withFolder("watch-reuse") { folder in
             let program = try TestPrograms.compile(TestPrograms.reuser, name: "reuser", in: folder)
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "20", "--",
-                                           program, "\(folder)/own-file", "600"])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "20", "--",
+                program, "\(folder)/own-file", "600",
+            ])
             #expect(outcome.status == 0, "stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
             #expect(outcome.stdout == "0 bytes\n")
         }
@@ -220,13 +236,15 @@ struct WatchProbeCommandTests {
             // /proc.
             let script = "\(folder)/parent.py"
             try """
-                import subprocess, sys
-                child = "import time; x = b'a' * 30_000_000; time.sleep(0.6)"
-                subprocess.run([sys.executable, "-c", child], check=True)
-                """.write(toFile: script, atomically: true, encoding: .utf8)
+            import subprocess, sys
+            child = "import time; x = b'a' * 30_000_000; time.sleep(0.6)"
+            subprocess.run([sys.executable, "-c", child], check=True)
+            """.write(toFile: script, atomically: true, encoding: .utf8)
             let python = try Self.pythonExecutable()
-            let outcome = try Harness.run(["watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
-                                           python, script])
+            let outcome = try Harness.run([
+                "watch", "--out", "\(folder)/runs", "--interval-ms", "50", "--",
+                python, script,
+            ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             let listed = try processes(runDirectory(outcome), variant: (python as NSString).lastPathComponent)
             #expect(listed.count == 2, "\(listed)")

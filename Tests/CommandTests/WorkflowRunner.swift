@@ -100,8 +100,9 @@ final class WorkflowRunner {
             let bash = ["--noprofile", "--norc", "-eo", "pipefail", "-c", try substitute(script, context)]
             let outcome = try Harness.exec("/bin/bash", bash, environment: env, directory: workspace)
             guard outcome.status == 0 else {
-                throw Failure(description: "\(label): '\(title)' exited \(outcome.status)\n"
-                              + "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+                throw Failure(
+                    description: "\(label): '\(title)' exited \(outcome.status)\n"
+                        + "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
             }
             if let id = step["id"]?.string {
                 for line in try String(contentsOfFile: outputPath, encoding: .utf8).split(separator: "\n") {
@@ -121,8 +122,10 @@ final class WorkflowRunner {
     }
 
     /// Plays the action `uses` with its `with:` inputs.
-    private func play(_ uses: String, with inputs: Node?, in workspace: String, context: [String: String],
-                      junit: inout [String: (testcases: Int, failures: Int)]) throws {
+    private func play(
+        _ uses: String, with inputs: Node?, in workspace: String, context: [String: String],
+        junit: inout [String: (testcases: Int, failures: Int)]
+    ) throws {
         func input(_ key: String) throws -> String? {
             try inputs?[key]?.string.map { try substitute($0, context) }
         }

@@ -14,8 +14,9 @@ struct WorkflowTests {
     @Test func actionlintAcceptsTheWorkflowAndRejectsABrokenCopy() throws {
         // actionlint checks every `run:` script with shellcheck too, when it is given one.
         let lint = { (file: String) throws -> Harness.Outcome in
-            try Harness.exec(try Harness.venvTool("actionlint"),
-                             ["-no-color", "-shellcheck", try Harness.venvTool("shellcheck"), file])
+            try Harness.exec(
+                try Harness.venvTool("actionlint"),
+                ["-no-color", "-shellcheck", try Harness.venvTool("shellcheck"), file])
         }
         let clean = try lint(Self.workflow)
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")

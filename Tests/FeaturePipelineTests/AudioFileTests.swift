@@ -47,7 +47,8 @@ struct AudioFileTests {
     @Test func averagesStereo() throws {
         var interleaved: [Int16] = []
         for x in shorts { interleaved += [x, 8192] }
-        let path = try files.write("stereo.wav", shorts: interleaved, channels: 2, format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        let path = try files.write(
+            "stereo.wav", shorts: interleaved, channels: 2, format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         let samples = try AudioFile(path: path).readMono()
         #expect(samples.count == tone.count)
         #expect(maxError(samples, tone.map { ($0 + 0.25) / 2 }) < 1e-7)
@@ -57,21 +58,25 @@ struct AudioFileTests {
         var interleaved: [Float] = []
         for x in tone { interleaved += [x, -x] }
         #expect(interleaved.contains { $0 != 0 })
-        let path = try files.write("stereo-float.wav", samples: interleaved, channels: 2, format: SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+        let path = try files.write(
+            "stereo-float.wav", samples: interleaved, channels: 2, format: SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         let samples = try AudioFile(path: path).readMono()
         #expect(samples.count == tone.count)
         #expect(samples.allSatisfy { $0 == 0 })
     }
 
-    @Test("decodes other encodings", arguments: [
-        ("24.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24),
-        ("float.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT),
-        ("16.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16),
-        ("24.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_24),
-    ])
+    @Test(
+        "decodes other encodings",
+        arguments: [
+            ("24.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24),
+            ("float.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT),
+            ("16.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16),
+            ("24.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_24),
+        ])
     func decodesEncoding(name: String, format: Int) throws {
         // libsndfile writes shorts into a float file unscaled: give it the floats instead.
-        let path = format & SF_FORMAT_SUBMASK == SF_FORMAT_FLOAT
+        let path =
+            format & SF_FORMAT_SUBMASK == SF_FORMAT_FLOAT
             ? try files.write(name, samples: tone, format: format)
             : try files.write(name, shorts: shorts, format: format)
         let file = try AudioFile(path: path)
@@ -89,7 +94,9 @@ struct AudioFileTests {
         do {
             _ = try AudioFile(path: path)
         } catch {
-            guard case .open(let failed, let reason) = error else { Issue.record("expected .open, got \(error)"); return }
+            guard case .open(let failed, let reason) = error else {
+                Issue.record("expected .open, got \(error)"); return
+            }
             #expect(failed == path)
             #expect(!reason.isEmpty)
             #expect(error.description.contains(path))

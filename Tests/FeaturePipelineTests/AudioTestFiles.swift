@@ -18,22 +18,34 @@ final class AudioTestFiles {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Writes interleaved `samples` (in [-1, 1]) with the given libsndfile format; returns the path.
-    func write(_ name: String, samples: [Float], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
-        try write(name, frames: samples.count / channels, channels: channels, sampleRate: sampleRate, format: format) { file in
-            samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t(samples.count / channels)) }
+    func write(
+        _ name: String, samples: [Float], channels: Int = 1, sampleRate: Int = 48000, format: Int
+    ) throws -> String {
+        try write(name, frames: samples.count / channels, channels: channels, sampleRate: sampleRate, format: format) {
+            file in
+            samples.withUnsafeBufferPointer {
+                sf_writef_float(file, $0.baseAddress, sf_count_t(samples.count / channels))
+            }
         }
     }
 
     /// Writes interleaved 16-bit `samples` with the given libsndfile format (converted exactly by libsndfile).
-    func write(_ name: String, shorts: [Int16], channels: Int = 1, sampleRate: Int = 48000, format: Int) throws -> String {
-        try write(name, frames: shorts.count / channels, channels: channels, sampleRate: sampleRate, format: format) { file in
-            shorts.withUnsafeBufferPointer { sf_writef_short(file, $0.baseAddress, sf_count_t(shorts.count / channels)) }
+    func write(
+        _ name: String, shorts: [Int16], channels: Int = 1, sampleRate: Int = 48000, format: Int
+    ) throws -> String {
+        try write(name, frames: shorts.count / channels, channels: channels, sampleRate: sampleRate, format: format) {
+            file in
+            shorts.withUnsafeBufferPointer {
+                sf_writef_short(file, $0.baseAddress, sf_count_t(shorts.count / channels))
+            }
         }
     }
 
     /// Opens `name` for writing with libsndfile, lets `body` write `frames` frames, and checks they were all written.
-    private func write(_ name: String, frames: Int, channels: Int, sampleRate: Int, format: Int,
-                       _ body: (OpaquePointer) -> sf_count_t) throws -> String {
+    private func write(
+        _ name: String, frames: Int, channels: Int, sampleRate: Int, format: Int,
+        _ body: (OpaquePointer) -> sf_count_t
+    ) throws -> String {
         let path = path(name)
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)

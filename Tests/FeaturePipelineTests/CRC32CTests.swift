@@ -46,7 +46,8 @@ struct CRC32CTests {
 
     @Test func hardwareIsUsedWhereTheCPUHasIt() throws {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ")) } ?? []
+        let flags =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ")) } ?? []
         #if arch(x86_64)
         #expect(CRC32C.hardware == flags.contains("sse4_2"))
         #else

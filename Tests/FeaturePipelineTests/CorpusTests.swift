@@ -10,14 +10,18 @@ private func temporaryDirectory(_ label: String) throws -> URL {
 
 private func relativeFiles(_ root: URL) -> [String] {
     (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? [])
-        .filter { !$0.hasSuffix("/") && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path + "/") == false }
+        .filter {
+            !$0.hasSuffix("/")
+                && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path + "/") == false
+        }
         .sorted()
 }
 
 /// The generated corpus: layout, content and determinism.
 struct SyntheticCorpusTests {
     @Test func sameArgumentsGiveIdenticalBytes() throws {
-        let a = try temporaryDirectory("corpus-a"), b = try temporaryDirectory("corpus-b"), c = try temporaryDirectory("corpus-c")
+        let a = try temporaryDirectory("corpus-a"), b = try temporaryDirectory("corpus-b"),
+            c = try temporaryDirectory("corpus-c")
         defer { for url in [a, b, c] { try? FileManager.default.removeItem(at: url) } }
         try SyntheticCorpus.generate(into: a, speakers: 2, utterances: 3, seed: 5)
         try SyntheticCorpus.generate(into: b, speakers: 2, utterances: 3, seed: 5)
@@ -60,7 +64,9 @@ struct SyntheticCorpusTests {
             #expect(energies.contains { $0 < 1e-5 })
             #expect(energies.filter { $0 > 1e-3 }.count > energies.count / 4)
         }
-        #expect(throws: AudioError.self) { try AudioFile(path: root.appendingPathComponent("wav48/p225/p225_corrupt.wav").path) }
+        #expect(throws: AudioError.self) {
+            try AudioFile(path: root.appendingPathComponent("wav48/p225/p225_corrupt.wav").path)
+        }
         #expect(throws: AudioError.empty(path: root.appendingPathComponent("wav48/p225/p225_empty.wav").path)) {
             try AudioFile(path: root.appendingPathComponent("wav48/p225/p225_empty.wav").path)
         }
@@ -115,7 +121,11 @@ struct CorpusIndexTests {
         let entries = try CorpusIndex.load(directory: root.path)
         #expect(entries.map(\.path) == entries.map(\.path).sorted())
         #expect(entries.count == 2 * 2 + 2)
-        #expect(entries.first == CorpusEntry(path: root.appendingPathComponent("wav48/p225/p225_001.wav").path, speaker: "p225", utterance: "001"))
+        #expect(
+            entries.first
+                == CorpusEntry(
+                    path: root.appendingPathComponent("wav48/p225/p225_001.wav").path, speaker: "p225", utterance: "001"
+                ))
         #expect(entries.contains { $0.utterance == "corrupt" && $0.speaker == "p225" })
         #expect(Set(entries.map(\.speaker)) == ["p225", "p226"])
     }
@@ -137,7 +147,10 @@ struct CorpusIndexTests {
 
         try FileManager.default.removeItem(at: root.appendingPathComponent("wav48_silence_trimmed"))
         let fallback = try CorpusIndex.load(directory: root.path)
-        #expect(fallback == [CorpusEntry(path: other.appendingPathComponent("loose.wav").path, speaker: "extra", utterance: "loose")])
+        #expect(
+            fallback == [
+                CorpusEntry(path: other.appendingPathComponent("loose.wav").path, speaker: "extra", utterance: "loose")
+            ])
     }
 }
 
@@ -145,7 +158,9 @@ struct CorpusIndexTests {
 struct BuiltInCorpusTests {
     @Test func folderNamesCarryVersionAndParameters() {
         #expect(BuiltInCorpus.folderName() == "corpus-v\(BuiltInCorpus.version)-12x25-s1")
-        #expect(BuiltInCorpus.folderName(speakers: 3, utterances: 4, seed: 9, longTail: true) == "corpus-v\(BuiltInCorpus.version)-3x4-s9-longtail")
+        #expect(
+            BuiltInCorpus.folderName(speakers: 3, utterances: 4, seed: 9, longTail: true)
+                == "corpus-v\(BuiltInCorpus.version)-3x4-s9-longtail")
     }
 
     @Test func generatesOnceThenReuses() throws {
@@ -159,7 +174,10 @@ struct BuiltInCorpusTests {
         let after = try FileManager.default.attributesOfItem(atPath: marker.path)[.modificationDate] as? Date
         #expect(before == after)
         let siblings = try FileManager.default.contentsOfDirectory(atPath: BuiltInCorpus.cacheRoot())
-        #expect(!siblings.contains { $0.hasPrefix(".\(BuiltInCorpus.folderName(speakers: 1, utterances: 2, seed: 4242)).tmp") })
+        #expect(
+            !siblings.contains {
+                $0.hasPrefix(".\(BuiltInCorpus.folderName(speakers: 1, utterances: 2, seed: 4242)).tmp")
+            })
     }
 
     @Test func corpusSourceMapsToDirectories() throws {

@@ -12,10 +12,11 @@ struct ExampleEncoderTests {
 
     @Test func bytesEqualTensorFlowsDeterministicSerialization() throws {
         // tf.train.Example(...).SerializeToString(deterministic=True), TensorFlow 2.21, same values.
-        let expected = bytes(hex: "0abf010a0f0a066672616d657312051a030a01020a270a076c6f675f6d656c121c121a0a180000003f0000a0bf"
-            + "00004040550c5dc100000000000020400a110a086d656c5f62696e7312051a030a01030a160a0b6e756d5f73616d706c6573"
-            + "12071a050a0380ee050a160a0b73616d706c655f7261746512071a050a0380f7020a100a077365676d656e7412051a030a01"
-            + "010a130a07737065616b657212080a060a04703232350a190a097574746572616e6365120c0a0a0a08703232355f303031")
+        let expected = bytes(
+            hex: "0abf010a0f0a066672616d657312051a030a01020a270a076c6f675f6d656c121c121a0a180000003f0000a0bf"
+                + "00004040550c5dc100000000000020400a110a086d656c5f62696e7312051a030a01030a160a0b6e756d5f73616d706c6573"
+                + "12071a050a0380ee050a160a0b73616d706c655f7261746512071a050a0380f7020a100a077365676d656e7412051a030a01"
+                + "010a130a07737065616b657212080a060a04703232350a190a097574746572616e6365120c0a0a0a08703232355f303031")
         #expect(try Self.encodeSmall() == expected)
     }
 
@@ -48,7 +49,10 @@ struct ExampleEncoderTests {
         let features = try ExampleDecoder.decode(try Self.encodeSmall()).features
         #expect(features.map(\.key) == ExampleEncoder.keys)
         #expect(features.first { $0.key == "log_mel" } == FeatureSummary(key: "log_mel", kind: .float, count: 6))
-        #expect(features.filter { $0.kind == .int64 }.map(\.key) == ["frames", "mel_bins", "num_samples", "sample_rate", "segment"])
+        #expect(
+            features.filter { $0.kind == .int64 }.map(\.key) == [
+                "frames", "mel_bins", "num_samples", "sample_rate", "segment",
+            ])
         #expect(features.filter { $0.kind == .int64 }.allSatisfy { $0.count == 1 })
         #expect(features.filter { $0.kind == .bytes }.map(\.key) == ["speaker", "utterance"])
     }
@@ -57,13 +61,15 @@ struct ExampleEncoderTests {
         #expect(throws: TFRecordError.self) { _ = try Self.encodeSmall([1, 2, 3]) }
         #expect(throws: TFRecordError.self) {
             _ = try ExampleEncoder.encode(
-                logMel: [][...], frames: -1, melBins: 0, segment: 0, numSamples: 0, sampleRate: 0, speaker: "", utterance: "")
+                logMel: [][...], frames: -1, melBins: 0, segment: 0, numSamples: 0, sampleRate: 0, speaker: "",
+                utterance: "")
         }
     }
 
     @Test func emptySegmentEncodes() throws {
         let bytes = try ExampleEncoder.encode(
-            logMel: [][...], frames: 0, melBins: 80, segment: 0, numSamples: 0, sampleRate: 48_000, speaker: "", utterance: "")
+            logMel: [][...], frames: 0, melBins: 80, segment: 0, numSamples: 0, sampleRate: 48_000, speaker: "",
+            utterance: "")
         let decoded = try ExampleDecoder.decode(bytes)
         #expect(decoded.floats("log_mel") == [])
         #expect(decoded.int64s("mel_bins") == [80])

@@ -25,7 +25,9 @@ struct LogMelExtractorTests {
     static func floats(_ url: URL) throws -> [Float] {
         let data = try Data(contentsOf: url)
         return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
         }
     }
 
@@ -86,7 +88,9 @@ struct LogMelExtractorTests {
         let half = Array(samples.prefix(samples.count / 2))
         var shortDirect: [Float] = [], shortStaged: [Float] = []
         _ = extractor.compute(half, sampleRate: rate, into: &shortDirect)
-        _ = half.withUnsafeBufferPointer { extractor.computeStaged($0, sampleRate: rate, spectrogram: &spectrogram, into: &shortStaged) }
+        _ = half.withUnsafeBufferPointer {
+            extractor.computeStaged($0, sampleRate: rate, spectrogram: &spectrogram, into: &shortStaged)
+        }
         #expect(shortStaged.map(\.bitPattern) == shortDirect.map(\.bitPattern))
     }
 

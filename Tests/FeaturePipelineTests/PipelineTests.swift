@@ -14,7 +14,9 @@ struct PipelineTests {
     }
 
     /// Runs one pass of `files` files and returns what `retainedResults` was just before the pass released its state.
-    private func retainedAtPassEnd(_ configure: (inout PipelineOptions) -> Void) throws -> (retained: Int, result: PipelineResult) {
+    private func retainedAtPassEnd(
+        _ configure: (inout PipelineOptions) -> Void
+    ) throws -> (retained: Int, result: PipelineResult) {
         var options = PipelineOptions()
         let directory = try corpus()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -27,10 +29,14 @@ struct PipelineTests {
         let counters = PipelineCounters()
         let seen = Atomic<Int>(-1)
         var hooks = PipelineHooks()
-        hooks.beforePassRelease = { _ in seen.store(counters.retainedResults.load(ordering: .relaxed), ordering: .relaxed) }
+        hooks.beforePassRelease = { _ in
+            seen.store(counters.retainedResults.load(ordering: .relaxed), ordering: .relaxed)
+        }
         let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let result = try Pipeline(options: options, outputDirectory: out, counters: counters, hooks: hooks, keepShards: false).run()
+        let result = try Pipeline(
+            options: options, outputDirectory: out, counters: counters, hooks: hooks, keepShards: false
+        ).run()
         #expect(counters.retainedResults.load(ordering: .relaxed) == 0, "released when the pass ends")
         #expect(counters.inflight.load(ordering: .relaxed) == 0)
         return (seen.load(ordering: .relaxed), result)
@@ -72,7 +78,9 @@ struct PipelineTests {
         options.shardSize = 4
         let asked = Mutex<[Int]>([])
         var hooks = PipelineHooks()
-        hooks.anotherPass = { finished in asked.withLock { $0.append(finished) }; return true }
+        hooks.anotherPass = { finished in
+            asked.withLock { $0.append(finished) }; return true
+        }
         let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
@@ -106,14 +114,20 @@ struct PipelineTests {
     }
 
     @Test func keptFuturesHoldEveryConsumedFileUntilThePassEnds() throws {
-        let kept = try retainedAtPassEnd { $0.futures = .keep; $0.consume = .none; $0.submit = .all }
-        let released = try retainedAtPassEnd { $0.futures = .release; $0.consume = .none; $0.submit = .all }
+        let kept = try retainedAtPassEnd {
+            $0.futures = .keep; $0.consume = .none; $0.submit = .all
+        }
+        let released = try retainedAtPassEnd {
+            $0.futures = .release; $0.consume = .none; $0.submit = .all
+        }
         #expect(kept.retained == 24)
         #expect(released.retained == 0)
     }
 
     @Test func keptResultsAreCountedOncePerGoodFile() throws {
-        let kept = try retainedAtPassEnd { $0.results = .keep; $0.consume = .result }
+        let kept = try retainedAtPassEnd {
+            $0.results = .keep; $0.consume = .result
+        }
         // The corrupt and the empty file fail in the worker: only good files leave a result to keep.
         let skipped = kept.result.skipped.values.reduce(0, +)
         #expect(skipped >= 2)

@@ -15,24 +15,33 @@ struct ReliabilityCorpusTests {
         let twoSeconds = AudioTestFiles.tone(frames: 96_000)
 
         // Good: 2 s each, one segment each.
-        for (n, format) in [("u8.wav", SF_FORMAT_PCM_U8), ("16.wav", SF_FORMAT_PCM_16), ("24.wav", SF_FORMAT_PCM_24), ("32.wav", SF_FORMAT_PCM_32)] {
+        for (n, format) in [
+            ("u8.wav", SF_FORMAT_PCM_U8), ("16.wav", SF_FORMAT_PCM_16), ("24.wav", SF_FORMAT_PCM_24),
+            ("32.wav", SF_FORMAT_PCM_32),
+        ] {
             _ = try files.write(name(n), shorts: twoSeconds, format: SF_FORMAT_WAV | format)
         }
-        _ = try files.write(name("float.wav"), samples: twoSeconds.map { Float($0) / 32768 }, format: SF_FORMAT_WAV | SF_FORMAT_FLOAT)
-        _ = try files.write(name("stereo.wav"), shorts: twoSeconds.flatMap { [$0, $0 / 2] }, channels: 2,
-                            format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        _ = try files.write(
+            name("float.wav"), samples: twoSeconds.map { Float($0) / 32768 }, format: SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+        _ = try files.write(
+            name("stereo.wav"), shorts: twoSeconds.flatMap { [$0, $0 / 2] }, channels: 2,
+            format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         for rate in [16_000, 22_050, 44_100] {
-            _ = try files.write(name("rate\(rate).wav"), shorts: AudioTestFiles.tone(frames: 2 * rate, sampleRate: rate),
-                                sampleRate: rate, format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+            _ = try files.write(
+                name("rate\(rate).wav"), shorts: AudioTestFiles.tone(frames: 2 * rate, sampleRate: rate),
+                sampleRate: rate, format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         }
 
         // Bad.
         _ = try files.write(name("zero-bytes.wav"), bytes: [])
         _ = try files.write(name("header-only.wav"), shorts: [], format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         _ = try files.write(name("text.wav"), bytes: Array("just some notes, not audio\n".utf8))
-        _ = try files.write(name("corrupt.wav"), bytes: Array("RIFF".utf8) + [0, 4, 0, 0] + Array("WAVE".utf8)
-                                + (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 37 | 0x80) })
-        _ = try files.write(name("one-frame.wav"), shorts: AudioTestFiles.tone(frames: 100), format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        _ = try files.write(
+            name("corrupt.wav"),
+            bytes: Array("RIFF".utf8) + [0, 4, 0, 0] + Array("WAVE".utf8)
+                + (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 37 | 0x80) })
+        _ = try files.write(
+            name("one-frame.wav"), shorts: AudioTestFiles.tone(frames: 100), format: SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         let flac = try files.write(name("cut.flac"), shorts: twoSeconds, format: SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
         let size = try FileManager.default.attributesOfItem(atPath: flac)[.size] as! Int
         try FileHandle(forWritingTo: URL(fileURLWithPath: flac)).truncate(atOffset: UInt64(size / 2))

@@ -26,15 +26,20 @@ struct TFRecordFuzzTests {
         switch Int.random(in: 0..<5, using: &generator) {
         case 0 where !bytes.isEmpty:
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8(1 << Int.random(in: 0..<8, using: &generator))
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8(
+                    1 << Int.random(in: 0..<8, using: &generator))
             }
         case 1 where !bytes.isEmpty:
             bytes.removeLast(Int.random(in: 1...bytes.count, using: &generator))
         case 2:
-            bytes.insert(contentsOf: (0..<Int.random(in: 1...16, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) },
-                         at: Int.random(in: 0...bytes.count, using: &generator))
+            bytes.insert(
+                contentsOf: (0..<Int.random(in: 1...16, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                },
+                at: Int.random(in: 0...bytes.count, using: &generator))
         case 3 where !bytes.isEmpty:
-            bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [0x00, 0xFF, 0x7F, 0x80].randomElement(using: &generator)!
+            bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [0x00, 0xFF, 0x7F, 0x80].randomElement(
+                using: &generator)!
         default:
             bytes += bytes.prefix(Int.random(in: 0...bytes.count, using: &generator))
         }
@@ -51,7 +56,10 @@ struct TFRecordFuzzTests {
         for iteration in 0..<Self.iterations {
             let input: [UInt8]
             switch iteration % 3 {
-            case 0: input = (0..<Int.random(in: 0...256, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            case 0:
+                input = (0..<Int.random(in: 0...256, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             case 1: input = Self.mutate(validFile, using: &generator)
             default: input = Self.mutate(example, using: &generator)
             }

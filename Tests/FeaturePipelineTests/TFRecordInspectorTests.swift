@@ -8,9 +8,11 @@ struct TFRecordInspectorTests {
         let writer = try TFRecordWriter(path: file.path)
         for segment in 0..<3 {
             let values = [Float](repeating: Float(segment), count: 50 * 80)
-            try writer.write(try ExampleEncoder.encode(
-                logMel: values[...], frames: 50, melBins: 80, segment: segment, numSamples: 48_000, sampleRate: 48_000,
-                speaker: "p225", utterance: "p225_003"))
+            try writer.write(
+                try ExampleEncoder.encode(
+                    logMel: values[...], frames: 50, melBins: 80, segment: segment, numSamples: 48_000,
+                    sampleRate: 48_000,
+                    speaker: "p225", utterance: "p225_003"))
         }
         try writer.close()
         let inspection = try TFRecordInspector.inspect(path: file.path)
@@ -32,7 +34,9 @@ struct TFRecordInspectorTests {
             _ = try TFRecordInspector.inspect(path: file.path)
             Issue.record("a damaged file passed inspection")
         } catch {
-            guard case .corrupt(let path, let offset, let reason) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .corrupt(let path, let offset, let reason) = error else {
+                Issue.record("unexpected \(error)"); return
+            }
             #expect(path == file.path)
             #expect(offset == example.count + 16)
             #expect(reason.contains("data checksum mismatch"))

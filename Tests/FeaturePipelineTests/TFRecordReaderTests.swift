@@ -3,7 +3,9 @@ import Testing
 import FeaturePipeline
 
 struct TFRecordReaderTests {
-    static let records: [[UInt8]] = [Array(repeating: 1, count: 10), Array(repeating: 2, count: 40), Array(repeating: 3, count: 5)]
+    static let records: [[UInt8]] = [
+        Array(repeating: 1, count: 10), Array(repeating: 2, count: 40), Array(repeating: 3, count: 5),
+    ]
     /// Byte offset of the second record: the first is 10 bytes plus 16 of framing.
     static let secondOffset = 26
 
@@ -31,12 +33,16 @@ struct TFRecordReaderTests {
 
     @Test func truncatedDataReportsTheRecordOffset() throws {
         let whole = try framed(Self.records)
-        try expectCorrupt(Array(whole[..<(Self.secondOffset + 30)]), at: Self.secondOffset, reason: "truncated record", recordsBefore: 1)
+        try expectCorrupt(
+            Array(whole[..<(Self.secondOffset + 30)]), at: Self.secondOffset, reason: "truncated record",
+            recordsBefore: 1)
     }
 
     @Test func truncatedHeaderReportsTheRecordOffset() throws {
         let whole = try framed(Self.records)
-        try expectCorrupt(Array(whole[..<(Self.secondOffset + 5)]), at: Self.secondOffset, reason: "truncated header", recordsBefore: 1)
+        try expectCorrupt(
+            Array(whole[..<(Self.secondOffset + 5)]), at: Self.secondOffset, reason: "truncated header",
+            recordsBefore: 1)
     }
 
     @Test func flippedBitInDataFailsTheDataChecksum() throws {
@@ -76,7 +82,10 @@ struct TFRecordReaderTests {
     }
 
     @Test func missingFileGivesOpenError() {
-        #expect(throws: TFRecordError.open(path: "/nonexistent/x", errno: ENOENT, message: String(cString: strerror(ENOENT)))) {
+        #expect(
+            throws: TFRecordError.open(
+                path: "/nonexistent/x", errno: ENOENT, message: String(cString: strerror(ENOENT)))
+        ) {
             _ = try TFRecordReader(path: "/nonexistent/x")
         }
     }

@@ -10,7 +10,8 @@ struct TemporaryFile {
     let path: String
 
     init(_ name: String = "records") {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("leakharness-\(name)-\(UUID().uuidString).tfrecord").path
     }
 

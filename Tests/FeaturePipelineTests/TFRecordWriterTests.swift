@@ -60,8 +60,9 @@ struct TFRecordWriterTests {
 
     @Test func framingIsByteIdenticalToTensorFlow() throws {
         // tf.io.TFRecordWriter (TensorFlow 2.21) writing b"", b"a", b"123456789".
-        let expected = bytes(hex: "000000000000000029039807d8ea82a201000000000000000175de4161786ee428"
-            + "090000000000000037f97139313233343536373839e5b08ac7")
+        let expected = bytes(
+            hex: "000000000000000029039807d8ea82a201000000000000000175de4161786ee428"
+                + "090000000000000037f97139313233343536373839e5b08ac7")
         #expect(try framed([[], Array("a".utf8), Array("123456789".utf8)]) == expected)
     }
 
@@ -100,7 +101,9 @@ struct TFRecordWriterTests {
     @Test func closeReportsENOSPCOfTheFinalFlush() throws {
         let writer = try TFRecordWriter(path: "/dev/full")
         try writer.write([1, 2, 3])
-        #expect(throws: TFRecordError.write(path: "/dev/full", errno: ENOSPC, message: String(cString: strerror(ENOSPC)))) {
+        #expect(
+            throws: TFRecordError.write(path: "/dev/full", errno: ENOSPC, message: String(cString: strerror(ENOSPC)))
+        ) {
             try writer.close()
         }
         #expect(writer.isClosed)

@@ -38,7 +38,10 @@ struct ThreadPoolTests {
                 if both.add(1, ordering: .relaxed).newValue == 2 { gate.signal(); gate.signal() }
                 gate.wait()
                 // The kernel's name of the thread, as `top -H` shows it.
-                let comm = FileManager.default.contents(atPath: "/proc/thread-self/comm").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let comm =
+                    FileManager.default.contents(atPath: "/proc/thread-self/comm").map {
+                        String(decoding: $0, as: UTF8.self)
+                    } ?? ""
                 return (worker, comm.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }

@@ -14,7 +14,9 @@ struct EarlyStopRuleTests {
         var windows: [QuietWindow] = []
     }
 
-    private func series(passes: Int, fds: (Int) -> Int = { _ in 8 }, mb: (Int, Int) -> (rss: Double, live: Double))
+    private func series(
+        passes: Int, fds: (Int) -> Int = { _ in 8 }, mb: (Int, Int) -> (rss: Double, live: Double)
+    )
         -> Finished
     {
         var s = Finished()
@@ -65,7 +67,8 @@ struct EarlyStopRuleTests {
     }
 
     @Test func retentionWithinPassesStopsWithItsCause() {
-        let sawtooth: (Int, Int) -> (rss: Double, live: Double) = { f, _ in (40 + 0.1 * Double(f), 5 + 0.1 * Double(f)) }
+        let sawtooth: (Int, Int) -> (rss: Double, live: Double) = { f, _ in (40 + 0.1 * Double(f), 5 + 0.1 * Double(f))
+        }
         let decided = decide(series(passes: 3, mb: sawtooth))
         #expect(decided?.verdict == .retention)
         #expect(decided?.cause == .liveHeap)
@@ -80,7 +83,8 @@ struct EarlyStopRuleTests {
     @Test func aBorderlineSeriesRunsToItsFullSize() {
         // RSS floors rise while the live heap holds: INCONCLUSIVE over too few passes, then RETENTION by the allocator,
         // which only the settle after the last pass can confirm; never settled early.
-        let kept: (Int, Int) -> (rss: Double, live: Double) = { f, p in (40 + 30 * Double(p - 1) + 0.001 * Double(f), 5) }
+        let kept: (Int, Int) -> (rss: Double, live: Double) = { f, p in (40 + 30 * Double(p - 1) + 0.001 * Double(f), 5)
+        }
         for passes in 1...6 { #expect(decide(series(passes: passes, mb: kept)) == nil, "\(passes) passes") }
     }
 

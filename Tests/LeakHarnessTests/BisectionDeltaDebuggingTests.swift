@@ -4,7 +4,9 @@ import Testing
 /// ddmin on fake oracles whose minimal sets are known.
 struct DeltaDebuggingTests {
     /// Runs ddmin over `changes` with `grows` and counts how often the oracle is asked each set.
-    private func minimize(_ changes: Set<Knob>, grows: @escaping (Set<Knob>) -> Bool) -> (DeltaDebugging.Result, [Set<Knob>: Int]) {
+    private func minimize(
+        _ changes: Set<Knob>, grows: @escaping (Set<Knob>) -> Bool
+    ) -> (DeltaDebugging.Result, [Set<Knob>: Int]) {
         var asked: [Set<Knob>: Int] = [:]
         let result = DeltaDebugging.minimize(changes: changes) { set in
             asked[set, default: 0] += 1

@@ -36,15 +36,18 @@ struct DirectionTests {
     }
 
     @Test func aDisagreementIsSaidPlainlyInTheReport() {
-        let step = BisectStep(step: "5.4b", changes: [KnobChange(knob: .allocator, from: "glibc", to: "glibc-trim")],
-                              document: "3 → 20 GB, no help", models: "gc.collect() as malloc_trim(0)",
-                              documentDirection: .grows, measuredDirection: .stable,
-                              agrees: false, verdict: .stable, cause: .none, reason: "RSS +0.1 MB/1000 files within ±8.0",
-                              files: 1800, seconds: 4)
-        let md = BisectMarkdown.render(BisectResult(
-            mode: .replay, scenario: "s", scenarioPath: "s.yaml", createdAt: "now",
-            machine: MachineInfo(host: "h", cores: 2, memoryGB: 1, kernel: "k", glibc: "g", harnessVersion: "v"),
-            loadStart: "1", loadEnd: "1", thresholds: Thresholds(), totalSeconds: 4, steps: [step], auto: nil, directory: "d"))
+        let step = BisectStep(
+            step: "5.4b", changes: [KnobChange(knob: .allocator, from: "glibc", to: "glibc-trim")],
+            document: "3 → 20 GB, no help", models: "gc.collect() as malloc_trim(0)",
+            documentDirection: .grows, measuredDirection: .stable,
+            agrees: false, verdict: .stable, cause: .none, reason: "RSS +0.1 MB/1000 files within ±8.0",
+            files: 1800, seconds: 4)
+        let md = BisectMarkdown.render(
+            BisectResult(
+                mode: .replay, scenario: "s", scenarioPath: "s.yaml", createdAt: "now",
+                machine: MachineInfo(host: "h", cores: 2, memoryGB: 1, kernel: "k", glibc: "g", harnessVersion: "v"),
+                loadStart: "1", loadEnd: "1", thresholds: Thresholds(), totalSeconds: 4, steps: [step], auto: nil,
+                directory: "d"))
         #expect(md.contains("| **no** |"))
         #expect(md.contains("Disagreements with the document"))
         #expect(md.contains("`5.4b`: the document says \"3 → 20 GB, no help\" (grows); measured STABLE"))

@@ -61,8 +61,9 @@ struct ProtocolRun {
 
     func analyze() -> VariantAnalysis {
         let (samples, report) = build()
-        return Analyzer.analyze(samples: samples, report: report, failure: nil, thresholds: Thresholds(),
-                                filesPerPass: files)
+        return Analyzer.analyze(
+            samples: samples, report: report, failure: nil, thresholds: Thresholds(),
+            filesPerPass: files)
     }
 }
 
@@ -144,9 +145,15 @@ struct DecisionRuleTests {
         let perPass = multiple * floorT
         let run = ProtocolRun(
             passes: 6,
-            work: { p, x in let l = perPass * (Double(p - 1) + x); return (40 + l, 5 + l) },
-            window: { p, _ in let l = perPass * Double(p); return (40 + l, 5 + l) },
-            settle: { _ in let l = perPass * 6; return (40 + l, 5 + l) })
+            work: { p, x in
+                let l = perPass * (Double(p - 1) + x); return (40 + l, 5 + l)
+            },
+            window: { p, _ in
+                let l = perPass * Double(p); return (40 + l, 5 + l)
+            },
+            settle: { _ in
+                let l = perPass * 6; return (40 + l, 5 + l)
+            })
         let a = run.analyze()
         #expect(a.verdict == expected, "\(multiple)x: \(a.reason)")
         if expected == .leak { #expect(a.cause == .liveHeap) }
@@ -156,8 +163,12 @@ struct DecisionRuleTests {
         let level = { (passes: Double) in 6 * (pow(2, passes) - 1) }
         let run = ProtocolRun(
             passes: 5,
-            work: { p, x in let l = level(Double(p - 1) + x); return (40 + l, 5 + l) },
-            window: { p, _ in let l = level(Double(p)); return (40 + l, 5 + l) },
+            work: { p, x in
+                let l = level(Double(p - 1) + x); return (40 + l, 5 + l)
+            },
+            window: { p, _ in
+                let l = level(Double(p)); return (40 + l, 5 + l)
+            },
             settle: { _ in (40 + level(5), 5 + level(5)) })
         let a = run.analyze()
         #expect(a.verdict == .leak && a.cause == .liveHeap, "\(a.reason)")
@@ -176,8 +187,12 @@ struct DecisionRuleTests {
 
     @Test func aSawtoothOnTopOfAFloorRiseIsALeak() {
         let run = ProtocolRun(
-            work: { p, x in let l = 25 * Double(p - 1); return (40 + l + 100 * x, 5 + l + 100 * x) },
-            window: { p, _ in let l = 25 * Double(p); return (40 + l, 5 + l) },
+            work: { p, x in
+                let l = 25 * Double(p - 1); return (40 + l + 100 * x, 5 + l + 100 * x)
+            },
+            window: { p, _ in
+                let l = 25 * Double(p); return (40 + l, 5 + l)
+            },
             settle: { _ in (140, 105) })
         let a = run.analyze()
         #expect(a.verdict == .leak && a.cause == .liveHeap, "\(a.reason)")

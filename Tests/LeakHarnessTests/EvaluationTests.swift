@@ -62,7 +62,8 @@ struct EvaluationTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let cases = try RealSeries.read(root.appendingPathComponent("TruthSet/real-series.jsonl.gz").path)
         #expect(cases.count >= 300)
-        let catalog = ScenarioCatalog(directory: root.deletingLastPathComponent().appendingPathComponent("scenarios").path)
+        let catalog = ScenarioCatalog(
+            directory: root.deletingLastPathComponent().appendingPathComponent("scenarios").path)
         for kind in Set(cases.map(\.kind)) {
             let parts = kind.split(separator: "/").map(String.init)
             let expect = try catalog.resolve(nameOrPath: parts[0]).variant(named: parts[1])?.expect

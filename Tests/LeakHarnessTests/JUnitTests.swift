@@ -8,7 +8,10 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
     var cases: [String] = []
     var failures: [String] = []
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if name == "testcase" { cases.append(attributes["name"] ?? "") }
         if name == "failure" { failures.append(attributes["message"] ?? "") }
     }
@@ -16,10 +19,15 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
 
 struct JUnitTests {
     @Test func oneTestCasePerVariantInValidXMLEvenWithMarkupInNames() throws {
-        let summary = gateSummary([
-            gateVariant("fixed \"quoted\" & <tag>", slope: SlopeEstimate(estimate: 0, low: -1, high: 1), expect: LeakHarness.Expectation(verdicts: [.stable])),
-            gateVariant("leaky", verdict: .leak, cause: .liveHeap, slope: SlopeEstimate(estimate: 9, low: 8, high: 10), expect: LeakHarness.Expectation(verdicts: [.stable])),
-        ], scenario: "ci <&>")
+        let summary = gateSummary(
+            [
+                gateVariant(
+                    "fixed \"quoted\" & <tag>", slope: SlopeEstimate(estimate: 0, low: -1, high: 1),
+                    expect: LeakHarness.Expectation(verdicts: [.stable])),
+                gateVariant(
+                    "leaky", verdict: .leak, cause: .liveHeap, slope: SlopeEstimate(estimate: 9, low: 8, high: 10),
+                    expect: LeakHarness.Expectation(verdicts: [.stable])),
+            ], scenario: "ci <&>")
         let xml = JUnitReport.render(Gate.evaluate(summary, baseline: nil))
         let parser = XMLParser(data: Data(xml.utf8))
         let collector = JUnitCollector()

@@ -52,13 +52,15 @@ import Testing
         #expect(block.contains("\nxychart-beta\n"))
         #expect(block.contains("    title \"held: 'RETENTION'\"\n"))
         // 1200 samples 50 ms apart: 59.95 s.
-        #expect(block.contains("    x-axis \"seconds\" 0 --> 60.0\n")
-            || block.contains("    x-axis \"seconds\" 0 --> 59.9\n"))
+        #expect(
+            block.contains("    x-axis \"seconds\" 0 --> 60.0\n")
+                || block.contains("    x-axis \"seconds\" 0 --> 59.9\n"))
         let series = Self.lines(block)
         #expect(series.count == 2)
         #expect(series.allSatisfy { $0.count == MermaidChart.defaultPoints })
-        let top = try #require(block.split(separator: "\n").first { $0.hasPrefix("    y-axis") }
-            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) })
+        let top = try #require(
+            block.split(separator: "\n").first { $0.hasPrefix("    y-axis") }
+                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) })
         #expect(top >= 130 && top < 200, "y-axis top \(top)")
         // The live heap is read once a second: the values between repeat the last one, never 0 after the first.
         #expect(series[1].dropFirst(5).allSatisfy { $0 >= 0 } && (series[1].max() ?? 0) > 40)

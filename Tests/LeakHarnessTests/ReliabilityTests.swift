@@ -16,7 +16,9 @@ struct ReliabilityTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/report.md"
         let size = 1 << 20
-        let versions = [Data(repeating: UInt8(ascii: "a"), count: size), Data(repeating: UInt8(ascii: "b"), count: size)]
+        let versions = [
+            Data(repeating: UInt8(ascii: "a"), count: size), Data(repeating: UInt8(ascii: "b"), count: size),
+        ]
         try AtomicFile.write(versions[0], to: path)
         let shared = ReaderState()
         let reader = Thread {
@@ -36,7 +38,10 @@ struct ReliabilityTests {
         let seen = shared.reads.withLock { $0 }
         #expect(seen.torn == 0)
         #expect(seen.whole > 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["report.md"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == [
+                "report.md"
+            ])
     }
 
     @Test func atomicWriteReplacesTheFileInsteadOfRewritingIt() throws {
@@ -112,7 +117,8 @@ struct ReliabilityTests {
                 i % 2 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : yamlish[Int(rng.next() % UInt64(yamlish.count))]
             }
             do {
-                _ = try ScenarioLoader.parse(yaml: String(decoding: bytes, as: UTF8.self), path: "random.yaml", allowFaults: false)
+                _ = try ScenarioLoader.parse(
+                    yaml: String(decoding: bytes, as: UTF8.self), path: "random.yaml", allowFaults: false)
             } catch {
                 #expect((error.line ?? 0) >= 1, "\(error)")
                 #expect(error.description.hasPrefix("random.yaml:"))

@@ -5,12 +5,18 @@ import Testing
 
 /// Writes a run directory the way `run` does: run.json (sorted keys) and samples/<variant>.csv.
 func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-report-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-report-\(UUID().uuidString)")
+        .path
     try FileManager.default.createDirectory(atPath: dir + "/samples", withIntermediateDirectories: true)
-    let leak = AnalysisSyntheticRun(work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
-                            released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
-    let stable = AnalysisSyntheticRun(work: { _, k, _ in AnalysisLevels(rss: 150 + Double(k % 7) * 0.3, live: 90) }, released: { _ in AnalysisLevels(rss: 150, live: 90) })
-    let crash = AnalysisSyntheticRun(passes: 1, files: 400, work: { _, k, _ in AnalysisLevels(rss: 100 + 0.1 * Double(k)) }, released: { _ in AnalysisLevels(rss: 140) })
+    let leak = AnalysisSyntheticRun(
+        work: { _, _, done in AnalysisLevels(rss: 100 + 0.05 * Double(done), live: 20 + 0.05 * Double(done)) },
+        released: { p in AnalysisLevels(rss: 100 + 0.05 * Double(p * 500), live: 20 + 0.05 * Double(p * 500)) })
+    let stable = AnalysisSyntheticRun(
+        work: { _, k, _ in AnalysisLevels(rss: 150 + Double(k % 7) * 0.3, live: 90) },
+        released: { _ in AnalysisLevels(rss: 150, live: 90) })
+    let crash = AnalysisSyntheticRun(
+        passes: 1, files: 400, work: { _, k, _ in AnalysisLevels(rss: 100 + 0.1 * Double(k)) },
+        released: { _ in AnalysisLevels(rss: 140) })
     var outcomes: [VariantOutcome] = []
     for (name, run, failure, expect) in [
         ("unbounded", leak, nil as String?, Expectation(verdicts: [.leak], causes: [.liveHeap])),
@@ -22,25 +28,36 @@ func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
         report.skipped = ["corrupt": 1]
         var csv = SampleRow.header + "\n"
         for r in samples {
-            let fields: [String] = [String(r.tMs), String(r.filesDone), String(r.pass), String(r.rssKB), String(r.rssAnonKB), String(r.rssFileKB),
-                                    String(r.hwmKB), String(r.vmSizeKB), String(r.threads), String(r.fds),
-                                    r.heapLiveBytes.map(String.init) ?? "", r.heapHeldBytes.map(String.init) ?? "",
-                                    String(r.inflight), String(r.retainedResults), String(r.openWriters)]
+            let fields: [String] = [
+                String(r.tMs), String(r.filesDone), String(r.pass), String(r.rssKB), String(r.rssAnonKB),
+                String(r.rssFileKB),
+                String(r.hwmKB), String(r.vmSizeKB), String(r.threads), String(r.fds),
+                r.heapLiveBytes.map(String.init) ?? "", r.heapHeldBytes.map(String.init) ?? "",
+                String(r.inflight), String(r.retainedResults), String(r.openWriters),
+            ]
             csv += fields.joined(separator: ",") + "\n"
         }
-        if failure != nil { csv += "123,4" } // a torn last line
+        if failure != nil { csv += "123,4" }  // a torn last line
         try csv.write(toFile: "\(dir)/samples/\(name).csv", atomically: true, encoding: .utf8)
-        outcomes.append(VariantOutcome(name: name, knobs: ["files": String(run.files), "passes": String(run.passes), "allocator": "glibc", "workers": "4"],
-                                       overrides: name == "crash" ? ["fault": "crash-after-files:400"] : ["futures": "keep"],
-                                       expect: expect, document: name == "unbounded" ? "3 → 20 GB" : nil,
-                                       exitStatus: failure == nil ? 0 : nil, signal: failure == nil ? nil : 9, failure: failure,
-                                       wallSeconds: 5, report: report))
+        outcomes.append(
+            VariantOutcome(
+                name: name,
+                knobs: [
+                    "files": String(run.files), "passes": String(run.passes), "allocator": "glibc", "workers": "4",
+                ],
+                overrides: name == "crash" ? ["fault": "crash-after-files:400"] : ["futures": "keep"],
+                expect: expect, document: name == "unbounded" ? "3 → 20 GB" : nil,
+                exitStatus: failure == nil ? 0 : nil, signal: failure == nil ? nil : 9, failure: failure,
+                wallSeconds: 5, report: report))
     }
-    var manifest = RunManifest(scenario: "synthetic", description: "Synthetic series for the reporter's tests.", scenarioPath: "Tests/synthetic.yaml",
-                               createdAt: "2025-01-02T03:04:05Z",
-                               machine: MachineInfo(host: "test", cores: 2, memoryGB: 8, kernel: "6.1", glibc: "2.36", harnessVersion: "0.1.0"),
-                               thresholds: Thresholds(), baseKnobs: ["files": "500", "passes": "3", "workers": "4", "corpus": "built-in"],
-                               variants: outcomes)
+    var manifest = RunManifest(
+        scenario: "synthetic", description: "Synthetic series for the reporter's tests.",
+        scenarioPath: "Tests/synthetic.yaml",
+        createdAt: "2025-01-02T03:04:05Z",
+        machine: MachineInfo(
+            host: "test", cores: 2, memoryGB: 8, kernel: "6.1", glibc: "2.36", harnessVersion: "0.1.0"),
+        thresholds: Thresholds(), baseKnobs: ["files": "500", "passes": "3", "workers": "4", "corpus": "built-in"],
+        variants: outcomes)
     manifest.interrupted = interrupted
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -53,7 +70,10 @@ final class ReportXMLCounter: NSObject, XMLParserDelegate {
     var elements: [String: Int] = [:]
     var rootNamespace: String?
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if elements.isEmpty { rootNamespace = attributes["xmlns"] }
         elements[name, default: 0] += 1
     }
@@ -80,15 +100,21 @@ struct RunReporterTests {
         #expect(crash.exit.failure == "killed by signal 9: ceiling 512 MB")
         #expect(crash.expectationMet == false)
 
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
+                as? [String: Any])
         #expect(json["schema_version"] as? Int == 1)
         #expect(json["scenario"] as? String == "synthetic")
         #expect(json["interrupted"] as? Bool == false)
         let first = try #require((json["variants"] as? [[String: Any]])?.first)
-        for key in ["name", "knobs", "allocator", "files", "seconds", "files_per_s", "rss_start_mb", "rss_end_mb", "rss_peak_mb",
-                    "rss_after_settle_mb", "heap_live_after_settle_mb", "fds_end", "exit", "skipped", "verdict", "cause", "reason",
-                    "slope_mb_per_1000_files", "robust_slope_mb_per_1000_files", "floor_slope_mb_per_pass",
-                    "heap_live_slope_mb_per_1000_files", "fds_slope_per_1000_files", "expect", "expectation_met"] {
+        for key in [
+            "name", "knobs", "allocator", "files", "seconds", "files_per_s", "rss_start_mb", "rss_end_mb",
+            "rss_peak_mb",
+            "rss_after_settle_mb", "heap_live_after_settle_mb", "fds_end", "exit", "skipped", "verdict", "cause",
+            "reason",
+            "slope_mb_per_1000_files", "robust_slope_mb_per_1000_files", "floor_slope_mb_per_pass",
+            "heap_live_slope_mb_per_1000_files", "fds_slope_per_1000_files", "expect", "expectation_met",
+        ] {
             #expect(first[key] != nil, "summary.json lacks \(key)")
         }
         let slope = try #require(first["slope_mb_per_1000_files"] as? [String: Any])
@@ -101,8 +127,10 @@ struct RunReporterTests {
         try RunReporter.write(runDirectory: dir)
         let csv = try String(contentsOfFile: dir + "/summary.csv", encoding: .utf8)
         let lines = csv.components(separatedBy: "\r\n")
-        #expect(lines.count == 5) // header, three rows, the empty remainder after the last CRLF
-        #expect(lines[0].hasPrefix("name,verdict,cause,expectation_met,allocator,files,passes,seconds,files_per_s,rss_start_mb"))
+        #expect(lines.count == 5)  // header, three rows, the empty remainder after the last CRLF
+        #expect(
+            lines[0].hasPrefix(
+                "name,verdict,cause,expectation_met,allocator,files,passes,seconds,files_per_s,rss_start_mb"))
         #expect(lines[2].hasPrefix("\"fixed, \"\"quoted\"\"\",STABLE,none,true,"))
     }
 
@@ -159,11 +187,15 @@ struct RunReporterTests {
     }
 
     @Test func missingRunJSONSaysSo() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-empty-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leakharness-empty-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: ReportError.missingManifest(path: dir)) { try RunReporter.write(runDirectory: dir) }
-        #expect(throws: ReportError.missingManifest(path: dir + "/nope")) { try RunReporter.write(runDirectory: dir + "/nope") }
+        #expect(throws: ReportError.missingManifest(path: dir + "/nope")) {
+            try RunReporter.write(runDirectory: dir + "/nope")
+        }
         try "{".write(toFile: dir + "/run.json", atomically: true, encoding: .utf8)
         #expect { try RunReporter.write(runDirectory: dir) } throws: { error in
             if case .malformed(let path, _)? = error as? ReportError { return path.hasSuffix("run.json") }
@@ -190,7 +222,9 @@ struct SummaryCSVTests {
 
 struct AtomicFileTests {
     @Test func replacesContentAndLeavesNoTemporary() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-atomic-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leakharness-atomic-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try AtomicFile.write("first", to: dir + "/sub/file.txt")
         try AtomicFile.write("second", to: dir + "/sub/file.txt")

@@ -21,11 +21,15 @@ struct SamplerTests {
         let rows = SampleRow.parse(csv: text)
         #expect(rows.count == sampler.samples.load(ordering: .relaxed))
         #expect(rows.count >= 5)
-        #expect(rows.allSatisfy { $0.filesDone == 42 && $0.openWriters == 3 && $0.rssKB > 0 && $0.threads >= 1 && $0.fds >= 3 })
+        #expect(
+            rows.allSatisfy {
+                $0.filesDone == 42 && $0.openWriters == 3 && $0.rssKB > 0 && $0.threads >= 1 && $0.fds >= 3
+            })
         #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.tMs <= $1.tMs })
         let count = rows.count
         usleep(50_000)
-        #expect(SampleRow.parse(csv: try String(contentsOfFile: path, encoding: .utf8)).count == count, "no row after stop")
+        #expect(
+            SampleRow.parse(csv: try String(contentsOfFile: path, encoding: .utf8)).count == count, "no row after stop")
     }
 
     @Test func descriptorCountFollowsOpenAndCloseAndAgreesWithTheListing() throws {
@@ -50,16 +54,21 @@ struct SamplerTests {
             for fd in pipes { close(fd) }
             let closed = counts()
             seen.append(before + opened + closed)
-            if before[0] == before[1], opened.indices.allSatisfy({ opened[$0] == before[$0] + 6 }), closed == before { return }
+            if before[0] == before[1], opened.indices.allSatisfy({ opened[$0] == before[$0] + 6 }), closed == before {
+                return
+            }
         }
         Issue.record("no attempt saw the six new descriptors in all three counts (fast, listed, row): \(seen)")
     }
 
     @Test func procStatusParsingReadsTheKilobyteFields() {
-        let text = "Name:\tx\nVmSize:\t  1234 kB\nVmHWM:\t 99 kB\nVmRSS:\t 88 kB\nRssAnon:\t 70 kB\nRssFile:\t 18 kB\nThreads:\t7\n"
+        let text =
+            "Name:\tx\nVmSize:\t  1234 kB\nVmHWM:\t 99 kB\nVmRSS:\t 88 kB\nRssAnon:\t 70 kB\nRssFile:\t 18 kB\nThreads:\t7\n"
         var row = SampleRow()
         Array(text.utf8).withUnsafeBytes { ProcStatus.parse($0, into: &row) }
-        #expect(row.vmSizeKB == 1234 && row.hwmKB == 99 && row.rssKB == 88 && row.rssAnonKB == 70 && row.rssFileKB == 18 && row.threads == 7)
+        #expect(
+            row.vmSizeKB == 1234 && row.hwmKB == 99 && row.rssKB == 88 && row.rssAnonKB == 70 && row.rssFileKB == 18
+                && row.threads == 7)
     }
 
     @Test func statmParsingReadsPagesAsKilobytes() {

@@ -9,33 +9,33 @@ let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
 
 /// The example of the format, as documented.
 let exampleYAML = """
-name: writer-without-close
-description: One line for `list`.
-thresholds:
-  tolerance_mb_per_1000_files: 8
-  min_files: 100
-  warmup_fraction: 0.1
-base:
-  submit: batched
-  workers: 2
-  files: 600
-variants:
-  leaky:
-    writer: abandon
-    expect: {verdict: LEAK, cause: descriptors}
-    document: "3 → 20 GB"
-  fixed: {}
-  both:
-    expect: {verdict: RETENTION, cause: native-buffers}
-  list:
-    shard-size: 10
-    settle: 0.5
-    expect: INCONCLUSIVE
-steps: [leaky, fixed]
-from: leaky
-to: fixed
+    name: writer-without-close
+    description: One line for `list`.
+    thresholds:
+      tolerance_mb_per_1000_files: 8
+      min_files: 100
+      warmup_fraction: 0.1
+    base:
+      submit: batched
+      workers: 2
+      files: 600
+    variants:
+      leaky:
+        writer: abandon
+        expect: {verdict: LEAK, cause: descriptors}
+        document: "3 → 20 GB"
+      fixed: {}
+      both:
+        expect: {verdict: RETENTION, cause: native-buffers}
+      list:
+        shard-size: 10
+        settle: 0.5
+        expect: INCONCLUSIVE
+    steps: [leaky, fixed]
+    from: leaky
+    to: fixed
 
-"""
+    """
 
 /// The error `parse` throws for `yaml` (read as `t.yaml`), or nil when it is valid.
 func scenarioError(_ yaml: String, path: String = "t.yaml", allowFaults: Bool = false) -> ScenarioError? {
@@ -56,25 +56,31 @@ func withVariant(_ extra: String) -> String {
     @Test func everyShippedScenarioLoads() throws {
         let dir = repositoryRoot.appendingPathComponent("scenarios").path
         let catalog = ScenarioCatalog(directory: dir)
-        let expected: Set = ["unbounded-submit", "batched-submit", "result-retention", "writer-without-close", "fixed",
-                             "allocators", "document-bisection", "ci", "arena-retention", "sorted-fragmentation", "auto-bisect"]
+        let expected: Set = [
+            "unbounded-submit", "batched-submit", "result-retention", "writer-without-close", "fixed",
+            "allocators", "document-bisection", "ci", "arena-retention", "sorted-fragmentation", "auto-bisect",
+        ]
         #expect(expected.isSubset(of: Set(catalog.names)))
         for entry in catalog.entries() {
             let scenario = try entry.result.get()
             #expect(!scenario.variants.isEmpty, "\(entry.path)")
-            #expect(scenario.variants.allSatisfy { $0.expect != nil }, "\(entry.path): every shipped variant states an expectation")
+            #expect(
+                scenario.variants.allSatisfy { $0.expect != nil },
+                "\(entry.path): every shipped variant states an expectation")
             #expect(scenario.variants.allSatisfy { $0.config.fault == nil }, "\(entry.path)")
         }
     }
 
     @Test func documentBisectionMapsTheCaseStudy() throws {
-        let s = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("scenarios/document-bisection.yaml").path)
+        let s = try ScenarioLoader.load(
+            path: repositoryRoot.appendingPathComponent("scenarios/document-bisection.yaml").path)
         let steps = ["0", "5.1", "5.2a", "5.2b", "5.3a", "5.3b", "5.4a", "5.4b", "5.4c", "final"]
         #expect(s.steps == steps)
         #expect(s.variants.map(\.name) == steps)
         #expect(s.variants.allSatisfy { $0.document != nil })
         func p(_ name: String) -> PipelineOptions { s.variant(named: name)!.config.pipeline }
-        #expect(p("0").submit == .all && p("0").futures == .keep && p("0").results == .keep && p("0").writer == .abandon)
+        #expect(
+            p("0").submit == .all && p("0").futures == .keep && p("0").results == .keep && p("0").writer == .abandon)
         #expect(p("5.1").submit == .batched && p("5.1").futures == .keep)
         #expect(p("5.2a").consume == ConsumeMode.none && p("5.2a").futures == .keep)
         #expect(p("5.2b").consume == ConsumeMode.none && p("5.2b").futures == .release)
@@ -88,7 +94,9 @@ func withVariant(_ extra: String) -> String {
         }
         #expect(s.variant(named: "5.4a")!.config.allocator == .glibc)
         #expect(s.variant(named: "5.4b")!.config.allocator == .glibcTrim)
-        #expect(s.variant(named: "5.4c")!.config.allocator == .jemalloc && s.variant(named: "final")!.config.allocator == .jemalloc)
+        #expect(
+            s.variant(named: "5.4c")!.config.allocator == .jemalloc
+                && s.variant(named: "final")!.config.allocator == .jemalloc)
         #expect(p("5.4c").writer == .close && p("final").writer == .close && p("final").futures == .release)
         #expect(s.variant(named: "5.2a")!.expect == Expectation(verdicts: [.retention], causes: [.liveHeap]))
         #expect(s.variant(named: "5.4c")!.expect == Expectation(verdicts: [.stable], causes: [.none]))
@@ -121,58 +129,122 @@ func withVariant(_ extra: String) -> String {
         // structure
         ("", "t.yaml:1: (document): the file is empty"),
         ("- a\n- b\n", "t.yaml:1: (document): expected a mapping"),
-        ("name: t\ndescription: d\nvariants:\n  v: {}\nbsae:\n  files: 600\n", "t.yaml:5: bsae: unknown key 'bsae'; did you mean 'base'?"),
+        (
+            "name: t\ndescription: d\nvariants:\n  v: {}\nbsae:\n  files: 600\n",
+            "t.yaml:5: bsae: unknown key 'bsae'; did you mean 'base'?"
+        ),
         ("name: t\nvariants:\n  v: {}\n", "t.yaml:1: description: missing required key 'description'"),
         ("name: t\ndescription: d\n", "t.yaml:1: variants: missing required key 'variants'"),
         ("name: t\ndescription: d\nvariants: {}\n", "t.yaml:3: variants: expected at least one variant"),
         ("name: t\ndescription: d\nvariants: [a, b]\n", "t.yaml:3: variants: expected a mapping, found a list"),
         // knobs
-        ("name: t\ndescription: d\nbase:\n  shard_size: 10\nvariants:\n  v: {}\n",
-         "t.yaml:4: base.shard_size: unknown key 'shard_size'; did you mean 'shard-size'?"),
-        (withVariant("    alocator: jemalloc\n"), "t.yaml:7: variants.v.alocator: unknown key 'alocator'; did you mean 'allocator'?"),
-        (withVariant("    xyzzyplugh: 1\n"), "t.yaml:7: variants.v.xyzzyplugh: unknown key 'xyzzyplugh'; expected one of: submit,"),
+        (
+            "name: t\ndescription: d\nbase:\n  shard_size: 10\nvariants:\n  v: {}\n",
+            "t.yaml:4: base.shard_size: unknown key 'shard_size'; did you mean 'shard-size'?"
+        ),
+        (
+            withVariant("    alocator: jemalloc\n"),
+            "t.yaml:7: variants.v.alocator: unknown key 'alocator'; did you mean 'allocator'?"
+        ),
+        (
+            withVariant("    xyzzyplugh: 1\n"),
+            "t.yaml:7: variants.v.xyzzyplugh: unknown key 'xyzzyplugh'; expected one of: submit,"
+        ),
         (withVariant("    writer: {a: b}\n"), "t.yaml:7: variants.v.writer: expected a single value, found a mapping"),
         (withVariant("    writer:\n"), "t.yaml:7: variants.v.writer: expected a single value, found nothing (null)"),
         (withVariant("    files: \"600\"\n"), "t.yaml:7: variants.v.files: expected an integer, found '600'"),
         (withVariant("    files: 6.5\n"), "t.yaml:7: variants.v.files: expected an integer, found '6.5'"),
         (withVariant("    settle: soon\n"), "t.yaml:7: variants.v.settle: expected a number, found 'soon'"),
-        (withVariant("    allocator: tcmalloc\n"),
-         "t.yaml:7: variants.v.allocator: 'tcmalloc' is not valid; expected glibc, glibc-arena2, glibc-trim, glibc-mmap-threshold, jemalloc"),
-        (withVariant("    workers: 0\n"), "t.yaml:7: variants.v.workers: '0' is not valid; expected an integer from 1 to 64"),
+        (
+            withVariant("    allocator: tcmalloc\n"),
+            "t.yaml:7: variants.v.allocator: 'tcmalloc' is not valid; expected glibc, glibc-arena2, glibc-trim, glibc-mmap-threshold, jemalloc"
+        ),
+        (
+            withVariant("    workers: 0\n"),
+            "t.yaml:7: variants.v.workers: '0' is not valid; expected an integer from 1 to 64"
+        ),
         (withVariant("    workers: -3\n"), "t.yaml:7: variants.v.workers: '-3' is not valid"),
         (withVariant("    submit: window:0\n"), "t.yaml:7: variants.v.submit: 'window:0' is not valid"),
-        (withVariant("    fault: crash-after-files:5\n"), "t.yaml:7: variants.v.fault: fault injection is only allowed in scenarios under Tests/"),
+        (
+            withVariant("    fault: crash-after-files:5\n"),
+            "t.yaml:7: variants.v.fault: fault injection is only allowed in scenarios under Tests/"
+        ),
         // warm-up: 60 files × 1 pass leave 54 < 100
-        ("name: t\ndescription: d\nbase:\n  files: 60\n  passes: 1\nvariants:\n  v: {}\n",
-         "t.yaml:4: variants.v.files: 60 files × 1 passes leave 54 after the warm-up"),
+        (
+            "name: t\ndescription: d\nbase:\n  files: 60\n  passes: 1\nvariants:\n  v: {}\n",
+            "t.yaml:4: variants.v.files: 60 files × 1 passes leave 54 after the warm-up"
+        ),
         (withVariant("    files: 30\n"), "t.yaml:7: variants.v.files: 30 files × 3 passes leave 81 after the warm-up"),
         // thresholds
-        ("name: t\ndescription: d\nthresholds:\n  min_file: 3\nvariants:\n  v: {}\n",
-         "t.yaml:4: thresholds.min_file: unknown key 'min_file'; did you mean 'min_files'?"),
-        ("name: t\ndescription: d\nthresholds:\n  warmup_fraction: 1.5\nvariants:\n  v: {}\n",
-         "t.yaml:4: thresholds.warmup_fraction: expected a fraction from 0 to 0.9"),
+        (
+            "name: t\ndescription: d\nthresholds:\n  min_file: 3\nvariants:\n  v: {}\n",
+            "t.yaml:4: thresholds.min_file: unknown key 'min_file'; did you mean 'min_files'?"
+        ),
+        (
+            "name: t\ndescription: d\nthresholds:\n  warmup_fraction: 1.5\nvariants:\n  v: {}\n",
+            "t.yaml:4: thresholds.warmup_fraction: expected a fraction from 0 to 0.9"
+        ),
         // variant names
         ("name: t\ndescription: d\nvariants:\n  v: {}\n  w: {}\n  v: {}\n", "t.yaml:4: v: duplicate key 'v'"),
-        ("name: t\ndescription: d\nvariants:\n  5.1: {}\n  \"5.1\": {}\n", "t.yaml:5: variants.5.1: duplicate key '5.1'"),
-        ("name: t\ndescription: d\nvariants:\n  ../up: {}\n", "t.yaml:4: variants.../up: variant name '../up' is not safe as a file name"),
-        ("name: t\ndescription: d\nvariants:\n  .hidden: {}\n", "t.yaml:4: variants..hidden: variant name '.hidden' is not safe"),
+        (
+            "name: t\ndescription: d\nvariants:\n  5.1: {}\n  \"5.1\": {}\n",
+            "t.yaml:5: variants.5.1: duplicate key '5.1'"
+        ),
+        (
+            "name: t\ndescription: d\nvariants:\n  ../up: {}\n",
+            "t.yaml:4: variants.../up: variant name '../up' is not safe as a file name"
+        ),
+        (
+            "name: t\ndescription: d\nvariants:\n  .hidden: {}\n",
+            "t.yaml:4: variants..hidden: variant name '.hidden' is not safe"
+        ),
         ("name: t\ndescription: d\nvariants:\n  a b: {}\n", "t.yaml:4: variants.a b: variant name 'a b' is not safe"),
         ("name: t\ndescription: d\nvariants:\n  \(String(repeating: "x", count: 65)): {}\n", "t.yaml:4: variants.xxxx"),
         ("name: a/b\ndescription: d\nvariants:\n  v: {}\n", "t.yaml:1: name: scenario name 'a/b' is not safe"),
         // steps, from, to
-        ("name: t\ndescription: d\nvariants:\n  v: {}\nsteps: [v, w]\n", "t.yaml:5: steps: unknown variant 'w'; variants: v"),
-        ("name: t\ndescription: d\nvariants:\n  v: {}\n  w: {}\nfrom: v\nto: x\n", "t.yaml:7: to: unknown variant 'x'; variants: v, w"),
+        (
+            "name: t\ndescription: d\nvariants:\n  v: {}\nsteps: [v, w]\n",
+            "t.yaml:5: steps: unknown variant 'w'; variants: v"
+        ),
+        (
+            "name: t\ndescription: d\nvariants:\n  v: {}\n  w: {}\nfrom: v\nto: x\n",
+            "t.yaml:7: to: unknown variant 'x'; variants: v, w"
+        ),
         ("name: t\ndescription: d\nvariants:\n  v: {}\nfrom: q\nto: v\n", "t.yaml:5: from: unknown variant 'q'"),
-        ("name: t\ndescription: d\nvariants:\n  v: {}\n  w: {}\nfrom: v\n", "t.yaml:6: from: 'from' and 'to' go together"),
+        (
+            "name: t\ndescription: d\nvariants:\n  v: {}\n  w: {}\nfrom: v\n",
+            "t.yaml:6: from: 'from' and 'to' go together"
+        ),
         // expectations
-        (withVariant("    expect: LEAKY\n"), "t.yaml:7: variants.v.expect: unknown verdict 'LEAKY'; did you mean 'LEAK'?"),
-        (withVariant("    expect: {verdict: LEAK, cause: heap}\n"), "t.yaml:7: variants.v.expect.cause: unknown cause 'heap'"),
+        (
+            withVariant("    expect: LEAKY\n"),
+            "t.yaml:7: variants.v.expect: unknown verdict 'LEAKY'; did you mean 'LEAK'?"
+        ),
+        (
+            withVariant("    expect: {verdict: LEAK, cause: heap}\n"),
+            "t.yaml:7: variants.v.expect.cause: unknown cause 'heap'"
+        ),
         (withVariant("    expect: {cause: descriptors}\n"), "t.yaml:7: variants.v.expect: missing 'verdict'"),
-        (withVariant("    expect: []\n"), "t.yaml:7: variants.v.expect: expected one verdict, found a list: expect names one verdict and one cause"),
-        (withVariant("    expect: [STABLE, RETENTION]\n"), "t.yaml:7: variants.v.expect: expected one verdict, found a list: expect names one verdict and one cause"),
-        (withVariant("    expect: {verdict: LEAK, cause: [descriptors, live-heap]}\n"), "t.yaml:7: variants.v.expect.cause: expected one cause, found a list: expect names one verdict and one cause"),
-        (withVariant("    expect: LEAK\n"), "t.yaml:7: variants.v.expect: LEAK names its cause: {verdict: LEAK, cause: ...}"),
-        (withVariant("    expect: {verdict: STABLE, cause: live-heap}\n"), "t.yaml:7: variants.v.expect.cause: STABLE has the cause none"),
+        (
+            withVariant("    expect: []\n"),
+            "t.yaml:7: variants.v.expect: expected one verdict, found a list: expect names one verdict and one cause"
+        ),
+        (
+            withVariant("    expect: [STABLE, RETENTION]\n"),
+            "t.yaml:7: variants.v.expect: expected one verdict, found a list: expect names one verdict and one cause"
+        ),
+        (
+            withVariant("    expect: {verdict: LEAK, cause: [descriptors, live-heap]}\n"),
+            "t.yaml:7: variants.v.expect.cause: expected one cause, found a list: expect names one verdict and one cause"
+        ),
+        (
+            withVariant("    expect: LEAK\n"),
+            "t.yaml:7: variants.v.expect: LEAK names its cause: {verdict: LEAK, cause: ...}"
+        ),
+        (
+            withVariant("    expect: {verdict: STABLE, cause: live-heap}\n"),
+            "t.yaml:7: variants.v.expect.cause: STABLE has the cause none"
+        ),
     ])
     func reportsFileLineAndKey(yaml: String, expected: String) throws {
         let error = try #require(scenarioError(yaml))
@@ -196,8 +268,11 @@ func withVariant(_ extra: String) -> String {
         let error = try #require(scenarioError(yaml))
         let problems = error.problems
         #expect(problems.map(\.line) == [1, 3, 7, 9, 10], "\(error)")
-        #expect(problems.map(\.key) == ["description", "base.workerz", "variants.v.writer", "variants.w.expect",
-                                        "steps"])
+        #expect(
+            problems.map(\.key) == [
+                "description", "base.workerz", "variants.v.writer", "variants.w.expect",
+                "steps",
+            ])
         let lines = error.description.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
         #expect(lines.allSatisfy { $0.hasPrefix("t.yaml:") })
@@ -227,7 +302,9 @@ func withVariant(_ extra: String) -> String {
     @Test func suggestionsByEditDistance() {
         #expect(ScenarioLoader.editDistance("kitten", "sitting") == 3)
         #expect(ScenarioLoader.suggestion(for: "shard_size", among: Knob.allCases.map(\.rawValue)) == "shard-size")
-        #expect(ScenarioLoader.suggestion(for: "sample-interval", among: Knob.allCases.map(\.rawValue)) == "sample-interval-ms")
+        #expect(
+            ScenarioLoader.suggestion(for: "sample-interval", among: Knob.allCases.map(\.rawValue))
+                == "sample-interval-ms")
         #expect(ScenarioLoader.suggestion(for: "zzzzzzzz", among: Knob.allCases.map(\.rawValue)) == nil)
     }
 
@@ -239,17 +316,22 @@ func withVariant(_ extra: String) -> String {
     }
 
     @Test func loadAllowsFaultsOnlyUnderTests() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-loader-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scenario-loader-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: root) }
         let yaml = withVariant("    fault: crash-after-files:5\n")
         for dir in ["Tests/x", "elsewhere"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
             try yaml.write(to: root.appendingPathComponent("\(dir)/t.yaml"), atomically: true, encoding: .utf8)
         }
         let allowed = try ScenarioLoader.load(path: root.appendingPathComponent("Tests/x/t.yaml").path)
         #expect(allowed.variants[0].config.fault == .crashAfterFiles(5))
-        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: root.appendingPathComponent("elsewhere/t.yaml").path) }
-        let shipped = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Tests/Scenarios/crash-after-50.yaml").path)
+        #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.load(path: root.appendingPathComponent("elsewhere/t.yaml").path)
+        }
+        let shipped = try ScenarioLoader.load(
+            path: repositoryRoot.appendingPathComponent("Tests/Scenarios/crash-after-50.yaml").path)
         #expect(shipped.variant(named: "crash")?.config.fault == .crashAfterFiles(50))
     }
 

@@ -5,7 +5,9 @@ import Testing
 /// The committed dumps: two `prof.dump` files of a `writer-without-close` child (`leaky`), trimmed to three stacks
 /// and a few mappings, the executable's path replaced by `/nonexistent/leakharness` so sites are named by offset.
 enum SitesFixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/sites").path
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/sites"
+    ).path
     static func path(_ name: String) -> String { "\(directory)/\(name)" }
 }
 
@@ -21,8 +23,11 @@ struct HeapDumpTests {
         #expect(dump.stacks[0].addresses.first == 0x7fb6f56a2630)
         #expect(dump.stacks[0].addresses.last == 0x55b8a3c524d1)
         #expect(dump.mappings.count == 13)
-        #expect(dump.mappings[0] == HeapDump.Mapping(start: 0x55b8a3bd9000, end: 0x55b8a4362000, permissions: "r-xp",
-                                                       offset: 0, path: "/nonexistent/leakharness"))
+        #expect(
+            dump.mappings[0]
+                == HeapDump.Mapping(
+                    start: 0x55b8a3bd9000, end: 0x55b8a4362000, permissions: "r-xp",
+                    offset: 0, path: "/nonexistent/leakharness"))
     }
 
     @Test func findsTheMappingOfAnAddress() throws {
@@ -52,7 +57,9 @@ struct HeapDumpTests {
     }
 
     @Test func rejectsWhatIsNotAHeapV2Dump() {
-        #expect(throws: SitesError.malformed(path: "x", line: 1, reason: "expected `heap_v2/<period>`, found `heap_v1/1`")) {
+        #expect(
+            throws: SitesError.malformed(path: "x", line: 1, reason: "expected `heap_v2/<period>`, found `heap_v1/1`")
+        ) {
             try HeapDump.parse("heap_v1/1\n", path: "x")
         }
         #expect(throws: SitesError.malformed(path: "x", line: 3, reason: "bad address `0xzz`")) {
@@ -62,7 +69,8 @@ struct HeapDumpTests {
     }
 
     @Test func parsesADumpWithoutMappings() throws {
-        let dump = try HeapDump.parse("heap_v2/524288\n  t*: 3: 30 [0: 0]\n@ 0x10 0x20\n  t*: 3: 30 [0: 0]\n  t0: 3: 30 [0: 0]\n")
+        let dump = try HeapDump.parse(
+            "heap_v2/524288\n  t*: 3: 30 [0: 0]\n@ 0x10 0x20\n  t*: 3: 30 [0: 0]\n  t0: 3: 30 [0: 0]\n")
         #expect(dump.period == 524288)
         #expect(dump.stacks == [HeapDump.Stack(addresses: [0x10, 0x20], objects: 3, bytes: 30)])
         #expect(dump.mappings.isEmpty)

@@ -5,7 +5,8 @@ struct SiteRankingTests {
     private let mb = 1_000_000.0
 
     @Test func aLeakThatNeverDecreasesIsGrowing() {
-        let verdict = SiteRanking.classify(.init(after: [4 * mb, 8 * mb, 12 * mb, 16 * mb], held: [5 * mb, 9 * mb, 13 * mb, 17 * mb]))
+        let verdict = SiteRanking.classify(
+            .init(after: [4 * mb, 8 * mb, 12 * mb, 16 * mb], held: [5 * mb, 9 * mb, 13 * mb, 17 * mb]))
         #expect(verdict.kind == .growing)
         #expect(abs(verdict.slopePerPass - 4 * mb) < 1)
         #expect(verdict.last == 16 * mb)

@@ -9,7 +9,8 @@ struct SiteReportTests {
         let profiles = "\(directory)/profiles/leaky"
         try FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true)
         for (source, pass) in [("pass-1.heap", 1), ("pass-1.heap", 2), ("pass-3.heap", 3)] {
-            try FileManager.default.copyItem(atPath: SitesFixtures.path(source), toPath: "\(profiles)/pass-\(pass).heap")
+            try FileManager.default.copyItem(
+                atPath: SitesFixtures.path(source), toPath: "\(profiles)/pass-\(pass).heap")
         }
         return directory
     }
@@ -46,7 +47,9 @@ struct SiteReportTests {
         let variants = try SiteReport.write(runDirectory: directory)
         #expect(variants.count == 1)
         let csv = try String(contentsOfFile: "\(directory)/sites.csv", encoding: .utf8)
-        let rows = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = csv.split(separator: "\r\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.first == SiteReport.csvHeader)
         #expect(rows.count == 3)
         #expect(rows[1][0...7] == ["leaky", "1", "leakharness+0x227d99", "", "1.597", "5.324", "5.324", "true"])
@@ -54,7 +57,9 @@ struct SiteReportTests {
         let markdown = try String(contentsOfFile: "\(directory)/sites.md", encoding: .utf8)
         #expect(markdown.hasPrefix("## Where it is allocated"))
         #expect(markdown.contains("1 growing site(s)"))
-        #expect(markdown.contains("jeprof --base=profiles/leaky/pass-1.heap /nonexistent/leakharness profiles/leaky/pass-3.heap"))
+        #expect(
+            markdown.contains(
+                "jeprof --base=profiles/leaky/pass-1.heap /nonexistent/leakharness profiles/leaky/pass-3.heap"))
         #expect(try SiteReport.markdownSection(runDirectory: directory) == markdown)
     }
 

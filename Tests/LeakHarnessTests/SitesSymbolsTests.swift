@@ -7,10 +7,13 @@ struct ELFSymbolsTests {
         let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let elf = try ELFSymbols(path: path)
         #expect(elf.symbols.count > 1000)
-        let symbol = try #require(elf.symbols.first { $0.name.hasPrefix("$s11LeakHarness10SiteReportO") && $0.size > 4 })
+        let symbol = try #require(
+            elf.symbols.first { $0.name.hasPrefix("$s11LeakHarness10SiteReportO") && $0.size > 4 })
         #expect(elf.symbol(containing: symbol.address) == symbol)
         #expect(elf.symbol(containing: symbol.address + symbol.size - 1) == symbol)
-        #expect(elf.symbols == elf.symbols.sorted { $0.address < $1.address || ($0.address == $1.address && $0.size >= $1.size) })
+        #expect(
+            elf.symbols
+                == elf.symbols.sorted { $0.address < $1.address || ($0.address == $1.address && $0.size >= $1.size) })
         // The first loadable segment of a PIE starts at file offset 0 and address 0.
         #expect(elf.virtualAddress(fileOffset: 0x10) == 0x10)
     }
@@ -30,7 +33,9 @@ struct SwiftDemanglerTests {
     }
 
     @Test func readsTheModuleOfAMangledName() {
-        #expect(SwiftDemangler.module(of: "$s15FeaturePipeline14TFRecordWriterC5closeyyAA0C5ErrorOYKF") == "FeaturePipeline")
+        #expect(
+            SwiftDemangler.module(of: "$s15FeaturePipeline14TFRecordWriterC5closeyyAA0C5ErrorOYKF") == "FeaturePipeline"
+        )
         #expect(SwiftDemangler.module(of: "$s11LeakHarness10SiteReportO") == "LeakHarness")
         // Standard-library specializations have no plain module prefix.
         #expect(SwiftDemangler.module(of: "$sSa22_allocateUninitializedySayxG_SpyxGtSiFZs5UInt8V_Tt0gq5") == nil)

@@ -27,7 +27,9 @@ struct StatisticsTests {
     }
 
     @Test func tQuantilesMatchTables() {
-        let table: [(Double, Double)] = [(1, 12.7062), (2, 4.3027), (3, 3.1824), (5, 2.5706), (10, 2.2281), (30, 2.0423), (120, 1.9799)]
+        let table: [(Double, Double)] = [
+            (1, 12.7062), (2, 4.3027), (3, 3.1824), (5, 2.5706), (10, 2.2281), (30, 2.0423), (120, 1.9799),
+        ]
         for (df, t) in table {
             #expect(abs(Statistics.tQuantile(probability: 0.975, degreesOfFreedom: df) - t) < 1e-3, "df \(df)")
         }

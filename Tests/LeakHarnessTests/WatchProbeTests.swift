@@ -5,9 +5,10 @@ import Testing
 /// The probe's records and the environment `watch` gives a command.
 struct WatchProbeTests {
     @Test func recordRoundTripsThroughItsBytes() {
-        let record = ProbeRecord(allocator: .jemalloc, pid: 4242, arenas: 9, timeNs: 123_456_789_012,
-                                 liveBytes: 7_000_000_000,
-                                 heldBytes: 8_000_000_001, probeAllocatedBytes: 0, trims: 3, dumps: 2)
+        let record = ProbeRecord(
+            allocator: .jemalloc, pid: 4242, arenas: 9, timeNs: 123_456_789_012,
+            liveBytes: 7_000_000_000,
+            heldBytes: 8_000_000_001, probeAllocatedBytes: 0, trims: 3, dumps: 2)
         let bytes = record.encoded
         #expect(bytes.count == ProbeRecord.size)
         let decoded = bytes.withUnsafeBytes { ProbeRecord($0) }
@@ -24,37 +25,43 @@ struct WatchProbeTests {
 
     @Test func theCommandKeepsItsPreloadAndGetsTheAllocatorFirstAndTheProbeLast() {
         let base = ["LD_PRELOAD": "/opt/user.so", "MALLOC_ARENA_MAX": "4", "PATH": "/bin"]
-        let asIs = ProbeLibrary.environment(base: base, probe: "/b/probe.so", channel: "5:1:2:3:5", intervalMs: 100,
-                                            allocator: nil, sites: nil)
+        let asIs = ProbeLibrary.environment(
+            base: base, probe: "/b/probe.so", channel: "5:1:2:3:5", intervalMs: 100,
+            allocator: nil, sites: nil)
         #expect(asIs["LD_PRELOAD"] == "/opt/user.so:/b/probe.so")
         #expect(asIs["MALLOC_ARENA_MAX"] == "4", "without --allocator the command's own settings stay")
         #expect(asIs["LEAKHARNESS_PROBE"] == "5:1:2:3:5")
         #expect(asIs["LEAKHARNESS_PROBE_INTERVAL_MS"] == "100")
         #expect(asIs["LEAKHARNESS_PROBE_TRIM_MS"] == nil)
 
-        let arena2 = ProbeLibrary.environment(base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
-                                              allocator: .glibcArena2, sites: nil)
+        let arena2 = ProbeLibrary.environment(
+            base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
+            allocator: .glibcArena2, sites: nil)
         #expect(arena2["MALLOC_ARENA_MAX"] == "2")
         #expect(arena2["LD_PRELOAD"] == "/opt/user.so:/b/probe.so")
 
-        let trim = ProbeLibrary.environment(base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
-                                            allocator: .glibcTrim, sites: nil)
+        let trim = ProbeLibrary.environment(
+            base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
+            allocator: .glibcTrim, sites: nil)
         #expect(trim["LEAKHARNESS_PROBE_TRIM_MS"] == String(ProbeLibrary.trimIntervalMs))
         #expect(trim["MALLOC_ARENA_MAX"] == nil, "an allocator's run clears the other allocator settings")
 
         if let jemalloc = AllocatorEnvironment.jemallocPath() {
-            let env = ProbeLibrary.environment(base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
-                                               allocator: .jemalloc, sites: nil)
+            let env = ProbeLibrary.environment(
+                base: base, probe: "/b/probe.so", channel: "c", intervalMs: 50,
+                allocator: .jemalloc, sites: nil)
             #expect(env["LD_PRELOAD"] == "\(jemalloc):/opt/user.so:/b/probe.so")
             #expect(env["MALLOC_CONF"]?.contains("background_thread:true") == true)
         }
     }
 
     @Test func sitesAskForTheHeapProfilerAndTheProbesDumps() {
-        let sites = ProbeLibrary.SitesSettings(directory: "/r/profiles/v", dumpIntervalMs: nil, requestPath: "/r/req",
-                                               lgProfSample: 15)
-        let env = ProbeLibrary.environment(base: [:], probe: "/b/probe.so", channel: "c", intervalMs: 100,
-                                           allocator: nil, sites: sites)
+        let sites = ProbeLibrary.SitesSettings(
+            directory: "/r/profiles/v", dumpIntervalMs: nil, requestPath: "/r/req",
+            lgProfSample: 15)
+        let env = ProbeLibrary.environment(
+            base: [:], probe: "/b/probe.so", channel: "c", intervalMs: 100,
+            allocator: nil, sites: sites)
         #expect(env["MALLOC_CONF"]?.contains("prof:true") == true)
         #expect(env["MALLOC_CONF"]?.contains("lg_prof_sample:15") == true)
         #expect(env["LEAKHARNESS_PROBE_DUMP_DIR"] == "/r/profiles/v")
@@ -69,9 +76,11 @@ struct WatchProbeTests {
         heap.fill(&row, members: [(pid: 10, row: SampleRow())], channel: channel)
         #expect(row.heapLiveBytes == nil && row.heapHeldBytes == nil)
 
-        for record in [ProbeRecord(allocator: .glibc, pid: 10, liveBytes: 100, heldBytes: 1000),
-                       ProbeRecord(allocator: .glibc, pid: 11, liveBytes: 5, heldBytes: 50),
-                       ProbeRecord(allocator: .glibc, pid: 10, liveBytes: 200, heldBytes: 2000)] {
+        for record in [
+            ProbeRecord(allocator: .glibc, pid: 10, liveBytes: 100, heldBytes: 1000),
+            ProbeRecord(allocator: .glibc, pid: 11, liveBytes: 5, heldBytes: 50),
+            ProbeRecord(allocator: .glibc, pid: 10, liveBytes: 200, heldBytes: 2000),
+        ] {
             let bytes = record.encoded
             #expect(bytes.withUnsafeBytes { write(channel.writeFD, $0.baseAddress, $0.count) } == ProbeRecord.size)
         }

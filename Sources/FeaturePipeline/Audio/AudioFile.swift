@@ -66,7 +66,9 @@ public final class AudioFile {
     ///
     /// 16-bit PCM is read `chunkFrames` at a time; `wholeFile` reads it in one call into a scratch that holds
     /// every frame, as `soundfile.read(path, dtype="int16")` does before a NumPy pipeline converts it.
-    public func readMono(into buffer: inout [Float], scratch: inout [Int16], wholeFile: Bool = false) throws(AudioError) -> Int {
+    public func readMono(
+        into buffer: inout [Float], scratch: inout [Int16], wholeFile: Bool = false
+    ) throws(AudioError) -> Int {
         let total = frames
         buffer.setCount(total)
         let done: Int
@@ -99,7 +101,9 @@ public final class AudioFile {
         return buffer
     }
 
-    private func readShorts(into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Int16>, chunkFrames: Int) -> Int {
+    private func readShorts(
+        into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Int16>, chunkFrames: Int
+    ) -> Int {
         let channels = self.channels
         let scale = 1 / (32768 * Float(channels))
         var done = 0

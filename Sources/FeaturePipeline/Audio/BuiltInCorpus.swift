@@ -13,18 +13,24 @@ public enum BuiltInCorpus {
     public static func cacheRoot() -> String {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["LEAKHARNESS_CACHE"], !path.isEmpty { return path }
-        if let path = environment["XDG_CACHE_HOME"], !path.isEmpty { return (path as NSString).appendingPathComponent("leakharness") }
+        if let path = environment["XDG_CACHE_HOME"], !path.isEmpty {
+            return (path as NSString).appendingPathComponent("leakharness")
+        }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".cache/leakharness")
     }
 
     /// Folder name for a parameter set: `corpus-v2-12x25-s1`, `corpus-v2-12x25-s1-longtail`.
-    public static func folderName(speakers: Int = 12, utterances: Int = 25, seed: UInt64 = 1, longTail: Bool = false) -> String {
+    public static func folderName(
+        speakers: Int = 12, utterances: Int = 25, seed: UInt64 = 1, longTail: Bool = false
+    ) -> String {
         "corpus-v\(version)-\(speakers)x\(utterances)-s\(seed)" + (longTail ? "-longtail" : "")
     }
 
     /// Where the corpus of these parameters lives (whether or not it was generated yet).
-    public static func path(speakers: Int = 12, utterances: Int = 25, seed: UInt64 = 1, longTail: Bool = false) -> String {
+    public static func path(
+        speakers: Int = 12, utterances: Int = 25, seed: UInt64 = 1, longTail: Bool = false
+    ) -> String {
         (cacheRoot() as NSString).appendingPathComponent(
             folderName(speakers: speakers, utterances: utterances, seed: seed, longTail: longTail))
     }
@@ -81,7 +87,9 @@ public enum BuiltInCorpus {
         let prefix = ".\((final as NSString).lastPathComponent).tmp-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ Int32($0) }) else {
+                continue
+            }
             if kill(pid, 0) != 0, errno == ESRCH {
                 try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
             }

@@ -31,7 +31,9 @@ public enum CorpusIndex {
         let root = URL(fileURLWithPath: directory)
         for (sub, extensions) in [("wav48", ["wav"]), ("wav48_silence_trimmed", ["flac"])] {
             let candidate = root.appendingPathComponent(sub)
-            guard FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
                 continue
             }
             let files = try audioFiles(under: candidate.path, extensions: extensions)

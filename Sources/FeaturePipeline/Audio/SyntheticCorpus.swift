@@ -46,7 +46,9 @@ public enum SyntheticCorpus {
         // so the files can be written in parallel and still be byte-identical.
         var jobs = (0..<speakers).flatMap { s in (1...utterances).map { (s, $0) } }
         if longTail {
-            let extra = (0..<longTailCount(speakers: speakers, utterances: utterances)).map { (($0 % speakers), 900 + $0 + 1) }
+            let extra = (0..<longTailCount(speakers: speakers, utterances: utterances)).map {
+                (($0 % speakers), 900 + $0 + 1)
+            }
             jobs = extra + jobs
         }
         let failure = Locked<CorpusError?>(nil)
@@ -58,9 +60,12 @@ public enum SyntheticCorpus {
             let seconds = u > 900 ? 120 + 180 * rng.nextDouble() : 2 + 4 * rng.nextDouble()
             let name = "\(speaker)_\(threeDigits(u))"
             do throws(CorpusError) {
-                try write(wav: synthesize(seconds: seconds, voice: Voice(seed: seed, speaker: s), rng: &rng),
-                          to: wavRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".wav"))
-                try write(text: sentence(rng: &rng), to: txtRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".txt"))
+                try write(
+                    wav: synthesize(seconds: seconds, voice: Voice(seed: seed, speaker: s), rng: &rng),
+                    to: wavRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".wav"))
+                try write(
+                    text: sentence(rng: &rng),
+                    to: txtRoot.appendingPathComponent(speaker).appendingPathComponent(name + ".txt"))
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
@@ -183,7 +188,9 @@ public enum SyntheticCorpus {
                     // Unvoiced: a band of noise (a fricative or a plosive burst).
                     let length = Int((0.03 + 0.1 * rng.nextDouble()) * sr)
                     let stop = min(pos + length, end)
-                    fricative.tune(frequency: 2500 + 4000 * rng.nextDouble(), bandwidth: 1500 + 1500 * rng.nextDouble(), sampleRate: sr)
+                    fricative.tune(
+                        frequency: 2500 + 4000 * rng.nextDouble(), bandwidth: 1500 + 1500 * rng.nextDouble(),
+                        sampleRate: sr)
                     let amplitude = 0.2 + 0.4 * rng.nextDouble()
                     for i in pos..<stop {
                         let env = Double(min(ramp, i - pos, stop - 1 - i)) / Double(ramp)

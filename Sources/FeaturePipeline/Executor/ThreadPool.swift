@@ -2,7 +2,6 @@ import Foundation
 import CThread
 import Synchronization
 
-
 /// A fixed pool of named OS threads that runs submitted closures in FIFO order.
 ///
 /// The case study is about threads, so these are real threads, never the cooperative pool.
@@ -78,17 +77,21 @@ public final class ThreadPool: @unchecked Sendable {
     /// Runs `body` on a worker and returns its future.
     public func submit<T: Sendable>(_ body: @escaping @Sendable (_ worker: Int) throws -> T) -> Future<T> {
         let future = Future<T>()
-        let accepted = enqueue({ worker in
-            future.complete(Result { try body(worker) })
-        }, onCancel: {
-            future.complete(.failure(ExecutorError.cancelled))
-        })
+        let accepted = enqueue(
+            { worker in
+                future.complete(Result { try body(worker) })
+            },
+            onCancel: {
+                future.complete(.failure(ExecutorError.cancelled))
+            })
         if !accepted { future.complete(.failure(ExecutorError.shutDown)) }
         return future
     }
 
     /// Runs `body` on a worker; when it finishes, its future is delivered to `completions`.
-    public func submit<T: Sendable>(to completions: CompletionQueue<T>, _ body: @escaping @Sendable (_ worker: Int) throws -> T) -> Future<T> {
+    public func submit<T: Sendable>(
+        to completions: CompletionQueue<T>, _ body: @escaping @Sendable (_ worker: Int) throws -> T
+    ) -> Future<T> {
         let future = submit(body)
         future.whenComplete { completions.push(future) }
         return future

@@ -33,7 +33,8 @@ struct FFTPlan: @unchecked Sendable {
                 }
             }
             // With FFTW_WISDOM_ONLY the planner never times anything: it returns the imported plan or NULL.
-            let made = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT | FFTW_WISDOM_ONLY))
+            let made =
+                fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT | FFTW_WISDOM_ONLY))
                 ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))!
             let plan = FFTPlan(size: size, plan: made)
             plans[size] = plan

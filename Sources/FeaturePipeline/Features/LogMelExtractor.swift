@@ -79,13 +79,17 @@ public final class LogMelExtractor {
     /// Computes the same log-mel frames in two sweeps, as a NumPy pipeline does: the power spectrum of every
     /// frame into `spectrogram` (rows of `spectrogramStride` floats, resized to fit), then the mel bands.
     /// The values are bit-identical to `compute`'s; the difference is the memory it takes per file.
-    public func computeStaged(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, spectrogram: inout [Float],
-                              into out: inout [Float]) -> Int {
+    public func computeStaged(
+        _ samples: UnsafeBufferPointer<Float>, sampleRate: Int, spectrogram: inout [Float],
+        into out: inout [Float]
+    ) -> Int {
         compute(samples, sampleRate: sampleRate, staged: true, spectrogram: &spectrogram, into: &out)
     }
 
-    private func compute(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, staged: Bool,
-                         spectrogram: inout [Float], into out: inout [Float]) -> Int {
+    private func compute(
+        _ samples: UnsafeBufferPointer<Float>, sampleRate: Int, staged: Bool,
+        spectrogram: inout [Float], into out: inout [Float]
+    ) -> Int {
         precondition(sampleRate > 0, "sample rate must be positive")
         let config = configuration(for: sampleRate)
         let frames = Self.frameCount(samples: samples.count, sampleRate: sampleRate)
@@ -115,10 +119,12 @@ public final class LogMelExtractor {
                                             (row + bins).update(repeating: 0, count: Self.spectrogramStride - bins)
                                         }
                                         // Band reads past a row's last bin meet zero weights; the tail padding keeps them inside.
-                                        (base + frames * Self.spectrogramStride).update(repeating: 0, count: Self.spectrogramPadding)
+                                        (base + frames * Self.spectrogramStride).update(
+                                            repeating: 0, count: Self.spectrogramPadding)
                                         for t in 0..<frames {
-                                            melLog(bankView, power: base + t * Self.spectrogramStride,
-                                                   into: outBuffer.baseAddress! + t * bands)
+                                            melLog(
+                                                bankView, power: base + t * Self.spectrogramStride,
+                                                into: outBuffer.baseAddress! + t * bands)
                                         }
                                     }
                                 } else {
@@ -126,7 +132,9 @@ public final class LogMelExtractor {
                                         frame(t, samples, config, window.baseAddress!)
                                         fft.execute()
                                         powerSpectrum(into: power.baseAddress!)
-                                        melLog(bankView, power: power.baseAddress!, into: outBuffer.baseAddress! + t * bands)
+                                        melLog(
+                                            bankView, power: power.baseAddress!,
+                                            into: outBuffer.baseAddress! + t * bands)
                                     }
                                 }
                             }
@@ -165,7 +173,9 @@ public final class LogMelExtractor {
 
     /// Writes frame `t`'s windowed samples into the FFT input (zeros outside the signal).
     @inline(__always)
-    private func frame(_ t: Int, _ samples: UnsafeBufferPointer<Float>, _ config: Config, _ window: UnsafePointer<Float>) {
+    private func frame(
+        _ t: Int, _ samples: UnsafeBufferPointer<Float>, _ config: Config, _ window: UnsafePointer<Float>
+    ) {
         let length = config.windowLength
         let dst = fft.input.baseAddress! + config.windowOffset
         let first = t * config.hop - config.lead
@@ -236,7 +246,8 @@ public final class LogMelExtractor {
         var b = 0
         while b + 8 <= bands {
             let v = UnsafeRawPointer(m + b).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(row + b).storeBytes(of: FastLog.log(v.replacing(with: floor, where: v .< floor)), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(row + b).storeBytes(
+                of: FastLog.log(v.replacing(with: floor, where: v .< floor)), as: SIMD8<Float>.self)
             b += 8
         }
         while b < bands {

@@ -6,7 +6,8 @@ public enum Segmenter {
     public static let defaultMinLast = 50
 
     /// Frame ranges of the segments of `frames` frames: full segments of `length`, then the remainder if >= `minLast`.
-    public static func segments(frames: Int, length: Int = defaultLength, minLast: Int = defaultMinLast) -> [Range<Int>] {
+    public static func segments(frames: Int, length: Int = defaultLength, minLast: Int = defaultMinLast) -> [Range<Int>]
+    {
         precondition(length > 0, "segment length must be positive")
         var result: [Range<Int>] = []
         result.reserveCapacity(count(frames: frames, length: length, minLast: minLast))

@@ -56,8 +56,10 @@ public final class Pipeline: Sendable {
     public let keepShards: Bool
 
     /// A pipeline that writes its shards into `outputDirectory` (created if missing).
-    public init(options: PipelineOptions, outputDirectory: String, counters: PipelineCounters = PipelineCounters(),
-                hooks: PipelineHooks = PipelineHooks(), keepShards: Bool = true) {
+    public init(
+        options: PipelineOptions, outputDirectory: String, counters: PipelineCounters = PipelineCounters(),
+        hooks: PipelineHooks = PipelineHooks(), keepShards: Bool = true
+    ) {
         self.options = options
         self.outputDirectory = outputDirectory
         self.counters = counters
@@ -72,7 +74,9 @@ public final class Pipeline: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw .output(path: outputDirectory, errno: Int32((error as NSError).code), message: "cannot create: \(error.localizedDescription)")
+            throw .output(
+                path: outputDirectory, errno: Int32((error as NSError).code),
+                message: "cannot create: \(error.localizedDescription)")
         }
         let manifest = options.manifest == .keep ? Manifest() : nil
         let work = WorkerSet(options: options, manifest: manifest)
@@ -114,8 +118,10 @@ public final class Pipeline: Sendable {
     }
 
     /// One pass: submit per the submit mode, consume in completion order, write shards.
-    private func runPass(_ files: [CorpusEntry], pool: ThreadPool, work: WorkerSet, state: inout PassState,
-                         result: inout PipelineResult) throws(PipelineError) {
+    private func runPass(
+        _ files: [CorpusEntry], pool: ThreadPool, work: WorkerSet, state: inout PassState,
+        result: inout PipelineResult
+    ) throws(PipelineError) {
         let completions = CompletionQueue<FileResult>()
         var next = 0
         func submit(_ count: Int) {
@@ -157,7 +163,9 @@ public final class Pipeline: Sendable {
         try finishShard(&state, result: &result)
     }
 
-    private func consume(_ future: Future<FileResult>, state: inout PassState, result: inout PipelineResult) throws(PipelineError) {
+    private func consume(
+        _ future: Future<FileResult>, state: inout PassState, result: inout PipelineResult
+    ) throws(PipelineError) {
         if options.futures == .keep {
             // as_completed before bpo-27144: the future, and the result inside it, stays referenced until the pass ends.
             state.keptFutures.append(future)
@@ -285,8 +293,6 @@ enum PassPlan {
         return (0..<options.files).map { base[$0 % base.count] }
     }
 }
-
-
 
 extension [CorpusEntry] {
     /// Ascending by duration read from each file's header; unreadable files first (they are skipped quickly).

@@ -81,10 +81,12 @@ final class WorkerScratch: @unchecked Sendable {
         try logMel.withUnsafeBufferPointer { all in
             for (index, range) in segments.enumerated() {
                 let values = UnsafeBufferPointer(rebasing: all[(range.lowerBound * bins)..<(range.upperBound * bins)])
-                records.append(ChecksummedRecord(try ExampleEncoder.encode(
-                    logMel: values, frames: range.count, melBins: bins, segment: index,
-                    numSamples: count, sampleRate: file.sampleRate,
-                    speaker: entry.speaker, utterance: entry.utterance)))
+                records.append(
+                    ChecksummedRecord(
+                        try ExampleEncoder.encode(
+                            logMel: values, frames: range.count, melBins: bins, segment: index,
+                            numSamples: count, sampleRate: file.sampleRate,
+                            speaker: entry.speaker, utterance: entry.utterance)))
             }
         }
         return FileResult(records: records)

@@ -38,7 +38,8 @@ public enum CRC32C {
             let count = bytes.count
             while count - index >= 8 {
                 let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ UInt64(c)
-                c = t[0x700 | Int(word & 0xFF)]
+                c =
+                    t[0x700 | Int(word & 0xFF)]
                     ^ t[0x600 | Int((word >> 8) & 0xFF)]
                     ^ t[0x500 | Int((word >> 16) & 0xFF)]
                     ^ t[0x400 | Int((word >> 24) & 0xFF)]

@@ -13,7 +13,9 @@ import SwiftProtobuf
 /// same values always give the same bytes.
 public enum ExampleEncoder {
     /// The feature keys of the schema, sorted.
-    public static let keys = ["frames", "log_mel", "mel_bins", "num_samples", "sample_rate", "segment", "speaker", "utterance"]
+    public static let keys = [
+        "frames", "log_mel", "mel_bins", "num_samples", "sample_rate", "segment", "speaker", "utterance",
+    ]
 
     /// The serialized example of one segment; `logMel` holds `frames * melBins` values.
     public static func encode(
@@ -31,7 +33,8 @@ public enum ExampleEncoder {
         }
         let (expected, overflow) = frames.multipliedReportingOverflow(by: melBins)
         guard !overflow, logMel.count == expected else {
-            throw .invalidInput(reason: "log_mel has \(logMel.count) values, expected frames \(frames) × mel_bins \(melBins)")
+            throw .invalidInput(
+                reason: "log_mel has \(logMel.count) values, expected frames \(frames) × mel_bins \(melBins)")
         }
         var floats = Tensorflow_FloatList()
         floats.value = Array(logMel)

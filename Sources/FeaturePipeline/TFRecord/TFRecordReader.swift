@@ -71,23 +71,31 @@ public final class TFRecordReader {
         var header = [UInt8](repeating: 0, count: 12)
         try read(into: &header, at: start)
         let (length, lengthCRC) = header.withUnsafeBytes { bytes in
-            (UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)),
-             UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+            (
+                UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)),
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            )
         }
-        let expectedLengthCRC = header.withUnsafeBytes { CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: $0[0..<8])) }
+        let expectedLengthCRC = header.withUnsafeBytes {
+            CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: $0[0..<8]))
+        }
         guard lengthCRC == expectedLengthCRC else {
-            throw corrupt(start, "length checksum mismatch (stored \(hex(lengthCRC)), computed \(hex(expectedLengthCRC)))")
+            throw corrupt(
+                start, "length checksum mismatch (stored \(hex(lengthCRC)), computed \(hex(expectedLengthCRC)))")
         }
         let available = UInt64(remaining - 12)
         guard available >= 4, length <= available - 4 else {
-            throw corrupt(start, "truncated record: length \(length) but only \(remaining - 12) bytes follow the header")
+            throw corrupt(
+                start, "truncated record: length \(length) but only \(remaining - 12) bytes follow the header")
         }
         let count = Int(length)
         var frame = [UInt8](repeating: 0, count: count + 4)
         try read(into: &frame, at: start + 12)
         let (dataCRC, expectedDataCRC) = frame.withUnsafeBytes { bytes in
-            (UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: count, as: UInt32.self)),
-             CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: bytes[0..<count])))
+            (
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: count, as: UInt32.self)),
+                CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+            )
         }
         guard dataCRC == expectedDataCRC else {
             throw corrupt(start, "data checksum mismatch (stored \(hex(dataCRC)), computed \(hex(expectedDataCRC)))")
@@ -119,19 +127,22 @@ public final class TFRecordReader {
         case .file(let fd):
             let path = path
             let wanted = destination.count
-            try destination.withUnsafeMutableBytes { target in Result { () throws(TFRecordError) in
-                var done = 0
-                while done < wanted {
-                    let got = try systemCall({ .read(path: path, errno: $0, message: $1) }) {
-                        pread(fd, target.baseAddress! + done, wanted - done, off_t(position + done))
+            try destination.withUnsafeMutableBytes { target in
+                Result { () throws(TFRecordError) in
+                    var done = 0
+                    while done < wanted {
+                        let got = try systemCall({ .read(path: path, errno: $0, message: $1) }) {
+                            pread(fd, target.baseAddress! + done, wanted - done, off_t(position + done))
+                        }
+                        if got == 0 {
+                            throw TFRecordError.corrupt(
+                                path: path, offset: position,
+                                reason: "file shrank while reading: end of file at byte \(position + done)")
+                        }
+                        done += got
                     }
-                    if got == 0 {
-                        throw TFRecordError.corrupt(
-                            path: path, offset: position, reason: "file shrank while reading: end of file at byte \(position + done)")
-                    }
-                    done += got
                 }
-            } }.get()
+            }.get()
         case nil:
             throw .closed(path: path)
         }

@@ -24,29 +24,38 @@ public enum Analyzer {
     }
 
     /// Analyses one variant's samples; `filesPerPass` defaults to the files of the run divided by its passes.
-    public static func analyze(samples: [SampleRow], report: ChildReport?, failure: String?, thresholds: Thresholds,
-                               filesPerPass: Int? = nil) -> VariantAnalysis {
-        let evidence = SeriesEvidence(samples: samples, report: report, warmupFraction: thresholds.warmupFraction,
-                                      filesPerPass: filesPerPass)
+    public static func analyze(
+        samples: [SampleRow], report: ChildReport?, failure: String?, thresholds: Thresholds,
+        filesPerPass: Int? = nil
+    ) -> VariantAnalysis {
+        let evidence = SeriesEvidence(
+            samples: samples, report: report, warmupFraction: thresholds.warmupFraction,
+            filesPerPass: filesPerPass)
         return analyze(evidence: evidence, samples: samples, report: report, failure: failure, thresholds: thresholds)
     }
 
     /// Analyses a series whose evidence is already read (a run's passes, or a watched command's windows).
-    public static func analyze(evidence: SeriesEvidence, samples: [SampleRow], report: ChildReport?, failure: String?,
-                               thresholds: Thresholds) -> VariantAnalysis {
+    public static func analyze(
+        evidence: SeriesEvidence, samples: [SampleRow], report: ChildReport?, failure: String?,
+        thresholds: Thresholds
+    ) -> VariantAnalysis {
         let m = Measurements(samples: samples, report: report, thresholds: thresholds, evidence: evidence)
-        let limits = DecisionRule.Limits(tolerance: thresholds.toleranceMBPer1000Files, xPerSegment: evidence.xPerSegment)
+        let limits = DecisionRule.Limits(
+            tolerance: thresholds.toleranceMBPer1000Files, xPerSegment: evidence.xPerSegment)
         var decision = DecisionRule.decide(evidence, limits: limits, failure: failure)
         if failure == nil {
             let after = max(0, m.totalFiles - m.warmupFiles)
             if after < thresholds.minFiles {
-                decision = .init(verdict: .inconclusive, cause: .none,
-                                 reason: "too short: \(after) files after a warm-up of \(m.warmupFiles), need \(thresholds.minFiles)",
-                                 toDecide: "rerun with more files")
+                decision = .init(
+                    verdict: .inconclusive, cause: .none,
+                    reason:
+                        "too short: \(after) files after a warm-up of \(m.warmupFiles), need \(thresholds.minFiles)",
+                    toDecide: "rerun with more files")
             } else if m.used.count < minSamples {
-                decision = .init(verdict: .inconclusive, cause: .none,
-                                 reason: "too few samples: \(m.used.count) during the work after the warm-up, need \(minSamples)",
-                                 toDecide: "rerun with more files or a shorter sample interval")
+                decision = .init(
+                    verdict: .inconclusive, cause: .none,
+                    reason: "too few samples: \(m.used.count) during the work after the warm-up, need \(minSamples)",
+                    toDecide: "rerun with more files or a shorter sample interval")
             }
         }
         var a = VariantAnalysis(verdict: decision.verdict, cause: decision.cause, reason: decision.reason)
@@ -155,13 +164,15 @@ private struct Measurements {
         rssTrend = Statistics.leastSquaresSlope(x: x, y: rss)?.scaled(by: 1000)
         fdsSlope = Statistics.leastSquaresSlope(x: x, y: used.map { Double($0.fds) })?.scaled(by: 1000)
         let withLive = used.filter { $0.heapLiveBytes != nil }
-        liveSlope = Statistics.leastSquaresSlope(x: withLive.map { Double($0.filesDone) },
-                                                 y: withLive.compactMap(SeriesEvidence.live),
-                                                 groups: withLive.map { Int($0.pass) })?.scaled(by: 1000)
+        liveSlope = Statistics.leastSquaresSlope(
+            x: withLive.map { Double($0.filesDone) },
+            y: withLive.compactMap(SeriesEvidence.live),
+            groups: withLive.map { Int($0.pass) })?.scaled(by: 1000)
         let withHeld = used.filter { $0.heapHeldBytes != nil }
-        heldSlope = Statistics.leastSquaresSlope(x: withHeld.map { Double($0.filesDone) },
-                                                 y: withHeld.map { Double($0.heapHeldBytes!) / 1_048_576 },
-                                                 groups: withHeld.map { Int($0.pass) })?.scaled(by: 1000)
+        heldSlope = Statistics.leastSquaresSlope(
+            x: withHeld.map { Double($0.filesDone) },
+            y: withHeld.map { Double($0.heapHeldBytes!) / 1_048_576 },
+            groups: withHeld.map { Int($0.pass) })?.scaled(by: 1000)
         for p in 1...passes {
             if let top = work.filter({ Int(max(1, $0.pass)) == p }).map({ SeriesEvidence.mb($0.rssKB) }).max() {
                 peaks.append(top)

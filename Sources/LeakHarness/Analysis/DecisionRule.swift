@@ -81,7 +81,7 @@ public enum DecisionRule {
         let needed = (2 * inc.count + 2) / 3
         let net = values[values.count - 1] - values[0]
         if let m = Statistics.median(inc), m > limit, inc.filter({ $0 > limit / 2 }).count >= needed,
-           net > Double(inc.count) * limit / 2
+            net > Double(inc.count) * limit / 2
         {
             return .rises
         }
@@ -157,12 +157,14 @@ private struct Reading {
         rssTrend = DecisionRule.trend(rss, limit: floorT)
         liveTrend = live.count == rss.count && !live.isEmpty ? DecisionRule.trend(live, limit: floorT) : nil
         let fdsInc = zip(fds.dropFirst(), fds).map { $0 - $1 }
-        fdsRise = fdsInc.count >= 2 && (Statistics.median(fdsInc) ?? 0) >= 1
+        fdsRise =
+            fdsInc.count >= 2 && (Statistics.median(fdsInc) ?? 0) >= 1
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
         let tau = Statistics.median(s.compactMap(\.tauLive))
         liveAccumulates = tau.map { $0 >= DecisionRule.accumulationTau } ?? true
-        liveGrowsWithin = DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
+        liveGrowsWithin =
+            DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
             && tau.map({ $0 >= DecisionRule.accumulationTau }) == true
         liveWithin = Statistics.median(s.compactMap(\.slopeLive)) ?? e.pooledLiveSlope
         fileWithin = Statistics.median(s.compactMap(\.slopeFile))
@@ -178,7 +180,9 @@ private struct Reading {
     func signed(_ x: Double) -> String { Analyzer.signed(x) }
     func list(_ v: [Double]) -> String { v.map(f).joined(separator: " → ") }
 
-    var floorsText: String { "RSS floors \(list(rss)) MB over \(rss.count) \(words) (tolerance \(f(floorT)) MB/\(word))" }
+    var floorsText: String {
+        "RSS floors \(list(rss)) MB over \(rss.count) \(words) (tolerance \(f(floorT)) MB/\(word))"
+    }
     var liveText: String { live.isEmpty ? "live heap unknown" : "live-heap floors \(list(live)) MB" }
     var withinText: String {
         guard let m = within.median else { return "no slope within \(words)" }
@@ -193,25 +197,29 @@ private struct Reading {
 
     func decide() -> DecisionRule.Decision {
         if rss.count < 2 {
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "\(rss.count) \(word) floor\(rss.count == 1 ? "" : "s") after the warm-up: floors need two",
-                         toDecide: morePasses)
+            return .init(
+                verdict: .inconclusive, cause: .none,
+                reason: "\(rss.count) \(word) floor\(rss.count == 1 ? "" : "s") after the warm-up: floors need two",
+                toDecide: morePasses)
         }
         if let leak = leak() { return leak }
         let programHeld = liveTrend.map { $0 == .held } ?? (rssTrend == .held)
         if within.grows || liveGrowsWithin, programHeld || liveTrend == nil && rssTrend != .rises {
             let c = withinCause()
-            return .init(verdict: .retention, cause: c.cause,
-                         reason: "\(withinText), \(floorsText), \(liveText): released at each \(word)'s end; \(c.text)")
+            return .init(
+                verdict: .retention, cause: c.cause,
+                reason: "\(withinText), \(floorsText), \(liveText): released at each \(word)'s end; \(c.text)")
         }
         if rssTrend == .rises, enough, liveTrend == .held {
-            return .init(verdict: .retention, cause: .allocatorRetention,
-                         reason: "\(floorsText) while the \(liveText) hold: the allocator keeps more each \(word)")
+            return .init(
+                verdict: .retention, cause: .allocatorRetention,
+                reason: "\(floorsText) while the \(liveText) hold: the allocator keeps more each \(word)")
         }
         if !programHeld {
             let what = liveTrend == nil ? floorsText : "\(liveText) (\(floorsText))"
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "\(what): neither rising steadily nor held", toDecide: morePasses)
+            return .init(
+                verdict: .inconclusive, cause: .none,
+                reason: "\(what): neither rising steadily nor held", toDecide: morePasses)
         }
         return settled()
     }
@@ -221,26 +229,32 @@ private struct Reading {
         if fdsRise, let start = fds.first, let last = fds.last {
             let after = e.settle?.fds ?? last
             if after - start >= 1 {
-                return .init(verdict: .leak, cause: .descriptors,
-                             reason: "descriptor floors \(list(fds)) over \(fds.count) \(words) and \(f(after)) after the work: "
-                                 + "never closed; \(floorsText)")
+                return .init(
+                    verdict: .leak, cause: .descriptors,
+                    reason: "descriptor floors \(list(fds)) over \(fds.count) \(words) and \(f(after)) after the work: "
+                        + "never closed; \(floorsText)")
             }
         }
         if fds.count == 2, fds[1] - fds[0] >= 1, (e.settle?.fds ?? fds[1]) - fds[0] >= 1 {
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "descriptor floors \(list(fds)) over 2 \(words): one rise, not yet a trend",
-                         toDecide: morePasses)
+            return .init(
+                verdict: .inconclusive, cause: .none,
+                reason: "descriptor floors \(list(fds)) over 2 \(words): one rise, not yet a trend",
+                toDecide: morePasses)
         }
         if liveTrend == .rises, enough || rssTrend == .rises {
-            return .init(verdict: .leak, cause: .liveHeap, reason: "\(liveText) rise, \(floorsText): memory the program keeps")
+            return .init(
+                verdict: .leak, cause: .liveHeap, reason: "\(liveText) rise, \(floorsText): memory the program keeps")
         }
         if rssTrend == .rises, writersRise || fileRise, enough || liveTrend != nil {
             let what = writersRise ? "open writers \(list(writers))" : "file RSS floors \(list(file)) MB"
-            return .init(verdict: .leak, cause: .nativeBuffers, reason: "\(floorsText), \(what), \(liveText): native buffers kept")
+            return .init(
+                verdict: .leak, cause: .nativeBuffers,
+                reason: "\(floorsText), \(what), \(liveText): native buffers kept")
         }
         if rssTrend == .rises, enough, liveTrend == nil {
-            return .init(verdict: .leak, cause: .liveHeap,
-                         reason: "\(floorsText): memory is not given back; cause live-heap assumed (unknown heap)")
+            return .init(
+                verdict: .leak, cause: .liveHeap,
+                reason: "\(floorsText): memory is not given back; cause live-heap assumed (unknown heap)")
         }
         return nil
     }
@@ -254,7 +268,9 @@ private struct Reading {
         if let fl = fileWithin, fl >= max(g / 4, 0.5) {
             return (.nativeBuffers, "cause native-buffers: file RSS \(signed(fl)) MB/1000 within \(words)")
         }
-        guard let l = liveWithin else { return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)") }
+        guard let l = liveWithin else {
+            return (.liveHeap, "cause live-heap assumed: no heap statistics (unknown heap)")
+        }
         return (.allocatorRetention, "cause allocator-retention: live heap \(signed(l)) MB/1000 within \(words)")
     }
 
@@ -262,26 +278,32 @@ private struct Reading {
     func settled() -> DecisionRule.Decision {
         let how = within.flat ? withinText : "\(withinText): a noisy working set that does not accumulate"
         if let s = e.settle, let l = s.live,
-           DecisionRule.allocatorKeeps(anon: s.anon, live: l, baseline: e.baselineGap ?? 0)
+            DecisionRule.allocatorKeeps(anon: s.anon, live: l, baseline: e.baselineGap ?? 0)
         {
-            let kept = "\(f(s.anon)) MB anonymous RSS after the settle against \(f(l)) MB live heap "
+            let kept =
+                "\(f(s.anon)) MB anonymous RSS after the settle against \(f(l)) MB live heap "
                 + "(peak \(f(e.anonPeak ?? s.anon)) MB during the work)"
             if !s.steady {
-                return .init(verdict: .inconclusive, cause: .none,
-                             reason: "\(how); \(kept), but RSS was still moving when the settle ended "
-                                 + "after \(f(s.seconds)) s", toDecide: "rerun with --settle \(Int((s.seconds * 2).rounded(.up)))")
+                return .init(
+                    verdict: .inconclusive, cause: .none,
+                    reason: "\(how); \(kept), but RSS was still moving when the settle ended "
+                        + "after \(f(s.seconds)) s",
+                    toDecide: "rerun with --settle \(Int((s.seconds * 2).rounded(.up)))")
             }
-            return .init(verdict: .retention, cause: .allocatorRetention,
-                         reason: "\(how), \(floorsText); \(kept): memory kept by the allocator, not the program")
+            return .init(
+                verdict: .retention, cause: .allocatorRetention,
+                reason: "\(how), \(floorsText); \(kept): memory kept by the allocator, not the program")
         }
         if let m = within.median, m > t, !within.grows {
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "\(withinText): growth in some \(words) only, \(floorsText)", toDecide: morePasses)
+            return .init(
+                verdict: .inconclusive, cause: .none,
+                reason: "\(withinText): growth in some \(words) only, \(floorsText)", toDecide: morePasses)
         }
         if rssTrend == .rises, let first = rss.first, (e.settle?.rss ?? rss[rss.count - 1]) > first + floorT {
-            return .init(verdict: .inconclusive, cause: .none,
-                         reason: "\(floorsText) rise while the \(liveText) hold, and are not given back after the work: "
-                             + "too few \(words) to call it the allocator's", toDecide: morePasses)
+            return .init(
+                verdict: .inconclusive, cause: .none,
+                reason: "\(floorsText) rise while the \(liveText) hold, and are not given back after the work: "
+                    + "too few \(words) to call it the allocator's", toDecide: morePasses)
         }
         return .init(verdict: .stable, cause: .none, reason: "\(how), \(floorsText), \(liveText): held")
     }

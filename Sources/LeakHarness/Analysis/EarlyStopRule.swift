@@ -28,17 +28,20 @@ public struct EarlyStopRule: Sendable, Hashable {
     /// The rule's decision on the passes finished so far when it is settled; nil to run another pass.
     ///
     /// `samples` up to the end of the last quiet window count; `passEndMs` and `quietWindows` are one per finished pass.
-    public func decide(samples: [SampleRow], passEndMs: [Int64], quietWindows: [QuietWindow]) -> DecisionRule.Decision? {
+    public func decide(samples: [SampleRow], passEndMs: [Int64], quietWindows: [QuietWindow]) -> DecisionRule.Decision?
+    {
         guard let end = quietWindows.last?.endMs, passEndMs.count == quietWindows.count else { return nil }
         let rows = samples.filter { $0.tMs <= end }
         var report = ChildReport()
         report.files = Int(rows.map(\.filesDone).max() ?? 0)
         report.passEndMs = passEndMs
         report.quietWindows = quietWindows
-        let evidence = SeriesEvidence(samples: rows, report: report, warmupFraction: thresholds.warmupFraction,
-                                      filesPerPass: filesPerPass)
+        let evidence = SeriesEvidence(
+            samples: rows, report: report, warmupFraction: thresholds.warmupFraction,
+            filesPerPass: filesPerPass)
         guard evidence.segments.count >= minimumFloors else { return nil }
-        let limits = DecisionRule.Limits(tolerance: thresholds.toleranceMBPer1000Files, xPerSegment: Double(filesPerPass))
+        let limits = DecisionRule.Limits(
+            tolerance: thresholds.toleranceMBPer1000Files, xPerSegment: Double(filesPerPass))
         let decision = DecisionRule.decide(evidence, limits: limits)
         switch decision.verdict {
         case .leak, .stable: return decision

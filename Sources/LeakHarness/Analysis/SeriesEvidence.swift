@@ -95,7 +95,8 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
             windows = passEnds.map { end in
                 let k = rows.firstIndex { $0.tMs >= end }
                 let files = k.map { rows[$0].filesDone } ?? 0
-                let stop = rows.first { $0.tMs >= end && ($0.filesDone > files || $0.tMs >= settleStart) }?.tMs ?? settleStart
+                let stop =
+                    rows.first { $0.tMs >= end && ($0.filesDone > files || $0.tMs >= settleStart) }?.tMs ?? settleStart
                 return (end, max(end, stop - 1))
             }
         }
@@ -118,10 +119,12 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         fill(work: outside)
         baselineGap = Self.baselineGap(rows)
         let withLive = outside.filter { $0.heapLiveBytes != nil }
-        pooledLiveSlope = Statistics.leastSquaresSlope(x: withLive.map { Double($0.filesDone) },
-                                                       y: withLive.compactMap(Self.live),
-                                                       groups: withLive.map { Int($0.pass) })
-            .map { $0.estimate * 1000 }
+        pooledLiveSlope = Statistics.leastSquaresSlope(
+            x: withLive.map { Double($0.filesDone) },
+            y: withLive.compactMap(Self.live),
+            groups: withLive.map { Int($0.pass) }
+        )
+        .map { $0.estimate * 1000 }
         let settleRows = rows.filter { $0.tMs >= settleStart }
         settle = Self.settle(of: settleRows, steady: report?.settleSteady)
     }
@@ -130,7 +133,9 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
     /// increments, enough for a claim), each series' floor the median of its lowest quarter in the window, its slope
     /// Theil-Sen over the window. The samples from the report's
     /// `settleStartMs` on (the command's tail after its progress count last moved) are its settle.
-    public init(watched samples: [SampleRow], report: ChildReport? = nil, warmupFraction: Double, windows count: Int = 4) {
+    public init(
+        watched samples: [SampleRow], report: ChildReport? = nil, warmupFraction: Double, windows count: Int = 4
+    ) {
         let all = Self.ordered(samples, until: nil)
         let settleStart = report?.settleStartMs ?? Int64.max
         let settleRows = all.filter { $0.tMs >= settleStart }
@@ -245,7 +250,8 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
             anon: Statistics.median(lastSecond.map(anon)) ?? 0,
             live: Statistics.median(lives) ?? rows.last { $0.heapLiveBytes != nil }.flatMap(live),
             fds: Statistics.median(lastSecond.map { Double($0.fds) }) ?? 0,
-            steady: steady ?? (last.tMs - first.tMs >= MeasurementProtocol.steadySpanMs && MeasurementProtocol.isSteady(rss)),
+            steady: steady
+                ?? (last.tMs - first.tMs >= MeasurementProtocol.steadySpanMs && MeasurementProtocol.isSteady(rss)),
             seconds: Double(last.tMs - first.tMs) / 1000)
     }
 }

@@ -32,7 +32,8 @@ public enum Statistics {
     }
 
     /// Wilson's 95% interval for a share of `successes` in `trials` ((0, 1) when there are no trials).
-    public static func wilsonInterval(successes: Int, trials: Int, z: Double = 1.959964) -> (low: Double, high: Double) {
+    public static func wilsonInterval(successes: Int, trials: Int, z: Double = 1.959964) -> (low: Double, high: Double)
+    {
         guard trials > 0 else { return (0, 1) }
         let n = Double(trials), p = Double(successes) / n
         let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -50,7 +51,9 @@ public enum Statistics {
     /// With `groups`, each group gets its own intercept and the slope is the one common to all groups
     /// (a pooled within-group fit: the growth within each pass, whatever the level each pass starts at).
     /// Nil when there are fewer than three points per degree of freedom needed or `x` does not vary.
-    public static func leastSquaresSlope(x: [Double], y: [Double], groups: [Int]? = nil, confidence: Double = 0.95) -> SlopeEstimate? {
+    public static func leastSquaresSlope(
+        x: [Double], y: [Double], groups: [Int]? = nil, confidence: Double = 0.95
+    ) -> SlopeEstimate? {
         precondition(x.count == y.count && (groups == nil || groups!.count == x.count), "series of different lengths")
         let n = x.count
         let g = groups ?? Array(repeating: 0, count: n)

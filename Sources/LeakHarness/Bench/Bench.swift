@@ -7,7 +7,9 @@ import FeaturePipeline
 /// counts bytes per thread) and the supervised run whose parent RSS is measured run as helper processes.
 public enum Bench {
     /// Runs every stage; `progress` is told the name of each stage as it starts.
-    public static func run(options: BenchOptions, progress: (String) -> Void = { _ in }) throws(BenchError) -> BenchResult {
+    public static func run(
+        options: BenchOptions, progress: (String) -> Void = { _ in }
+    ) throws(BenchError) -> BenchResult {
         var result = BenchResult()
         result.quick = options.quick ? 1 : 0
         result.loadAverage1m = BenchClock.loadAverage()
@@ -35,8 +37,9 @@ public enum Bench {
         let (features, examples) = try features(entries, repeats: options.featureRepeats)
         result.featuresAudioSPerCPUS = features
         progress("tfrecord")
-        result.tfrecordWriteMBPerS = try tfrecord(examples, bytes: options.tfrecordBytes, repeats: options.tfrecordRepeats,
-                                                  path: "\(work)/bench.tfrecord")
+        result.tfrecordWriteMBPerS = try tfrecord(
+            examples, bytes: options.tfrecordBytes, repeats: options.tfrecordRepeats,
+            path: "\(work)/bench.tfrecord")
         progress("pipeline")
         var one: [Double] = [], two: [Double] = []
         for _ in 0..<options.pipelineRepeats {
@@ -45,7 +48,8 @@ public enum Bench {
         }
         result.pipelineFilesPerS1Worker = BenchClock.median(one)
         result.pipelineFilesPerS2Workers = BenchClock.median(two)
-        result.scaling2Workers = result.pipelineFilesPerS1Worker > 0 ? result.pipelineFilesPerS2Workers / result.pipelineFilesPerS1Worker : 0
+        result.scaling2Workers =
+            result.pipelineFilesPerS1Worker > 0 ? result.pipelineFilesPerS2Workers / result.pipelineFilesPerS1Worker : 0
         progress("sampler cpu")
         result.samplerCPUPercentAt100Hz = try SamplerCPU.measure(
             corpus: directory, files: options.samplerPipelineFiles, work: work)
@@ -59,8 +63,9 @@ public enum Bench {
         result.harnessRSSMB = try BenchHelpers.harnessRSS(
             executable: options.executable, files: options.harnessFiles, corpus: options.corpus, work: work)
         progress("probe")
-        let probe = try ProbeCost.measure(executable: options.executable, samples: options.probeSamples,
-                                          seconds: options.quick ? 1 : 4)
+        let probe = try ProbeCost.measure(
+            executable: options.executable, samples: options.probeSamples,
+            seconds: options.quick ? 1 : 4)
         result.probeUsPerSample = probe.microsecondsPerSample
         result.probeCPUPercentAt10Hz = probe.cpuPercentAt10Hz
         result.probeAllocatedBytes = probe.allocatedBytes
@@ -113,7 +118,9 @@ public enum Bench {
     static func features(_ entries: [CorpusEntry], repeats: Int) throws(BenchError) -> (Double, [[UInt8]]) {
         var durations: [Double] = []
         for entry in entries {
-            do { durations.append(try AudioFile.duration(path: entry.path)) } catch { throw .stage("features", reason: "\(error)") }
+            do { durations.append(try AudioFile.duration(path: entry.path)) } catch {
+                throw .stage("features", reason: "\(error)")
+            }
         }
         let processor = FileProcessor()
         var kept: [[UInt8]] = []
@@ -125,7 +132,9 @@ public enum Bench {
                 do {
                     let examples = try processor.process(entry)
                     audio += durations[index]
-                    if pass == 0, kept.count < 64 { kept.append(contentsOf: examples.prefix(64 - kept.count).map(\.bytes)) }
+                    if pass == 0, kept.count < 64 {
+                        kept.append(contentsOf: examples.prefix(64 - kept.count).map(\.bytes))
+                    }
                 } catch {
                     continue  // a file the pipeline would skip: no audio counted
                 }
@@ -162,8 +171,10 @@ public enum Bench {
     }
 
     /// Files per wall second of one pass of the fixed pipeline (windowed submission, writers closed, shards removed).
-    static func pipeline(_ corpus: String, workers: Int, files: Int, output: String,
-                         counters: PipelineCounters = PipelineCounters()) throws(BenchError) -> Double {
+    static func pipeline(
+        _ corpus: String, workers: Int, files: Int, output: String,
+        counters: PipelineCounters = PipelineCounters()
+    ) throws(BenchError) -> Double {
         var options = PipelineOptions()
         options.corpus = .directory(corpus)
         options.files = files
@@ -171,7 +182,8 @@ public enum Bench {
         options.workers = workers
         options.submit = .window(workers * 4)
         do {
-            let result = try Pipeline(options: options, outputDirectory: output, counters: counters, keepShards: false).run()
+            let result = try Pipeline(options: options, outputDirectory: output, counters: counters, keepShards: false)
+                .run()
             return Double(result.files) / result.seconds
         } catch {
             throw .stage("pipeline (\(workers) workers)", reason: "\(error)")

@@ -9,14 +9,16 @@ enum BenchHelpers {
         let command = "probe-sampler --samples \(samples)"
         let output: Data
         do {
-            output = try runCapturing(executable, ["probe-sampler", "--samples", "\(samples)"], environment: environment)
+            output = try runCapturing(
+                executable, ["probe-sampler", "--samples", "\(samples)"], environment: environment)
         } catch {
             throw .child(command: command, reason: "\(error)")
         }
         do {
             return try JSONDecoder().decode(SamplerProbe.Cost.self, from: output)
         } catch {
-            throw .child(command: command, reason: "unreadable output '\(String(decoding: output, as: UTF8.self))': \(error)")
+            throw .child(
+                command: command, reason: "unreadable output '\(String(decoding: output, as: UTF8.self))': \(error)")
         }
     }
 
@@ -58,21 +60,27 @@ enum BenchHelpers {
         guard process.terminationStatus == 0 else {
             throw .child(command: command, reason: "exited with status \(process.terminationStatus)")
         }
-        guard peakKB > 0 else { throw .child(command: command, reason: "could not read /proc/\(process.processIdentifier)/status while it ran") }
+        guard peakKB > 0 else {
+            throw .child(
+                command: command, reason: "could not read /proc/\(process.processIdentifier)/status while it ran")
+        }
         return Double(peakKB) / 1024
     }
 
     /// Median wall seconds of `repeats` runs of `leakharness ARGUMENTS --out WORK/timed`, each of which must exit with
     /// one of `statuses`.
-    static func timed(executable: String, _ arguments: [String], repeats: Int, work: String,
-                      statuses: Set<Int32> = [0]) throws(BenchError) -> Double {
+    static func timed(
+        executable: String, _ arguments: [String], repeats: Int, work: String,
+        statuses: Set<Int32> = [0]
+    ) throws(BenchError) -> Double {
         let command = arguments.joined(separator: " ")
         var seconds: [Double] = []
         for _ in 0..<repeats {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                _ = try runCapturing(executable, arguments + ["--out", "\(work)/timed"],
-                                     environment: ProcessInfo.processInfo.environment, statuses: statuses)
+                _ = try runCapturing(
+                    executable, arguments + ["--out", "\(work)/timed"],
+                    environment: ProcessInfo.processInfo.environment, statuses: statuses)
             } catch let error as BenchError {
                 throw error
             } catch {
@@ -83,8 +91,10 @@ enum BenchHelpers {
         return BenchClock.median(seconds)
     }
 
-    private static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String],
-                                     statuses: Set<Int32> = [0]) throws -> Data {
+    private static func runCapturing(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        statuses: Set<Int32> = [0]
+    ) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -96,7 +106,8 @@ enum BenchHelpers {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard statuses.contains(process.terminationStatus) else {
-            throw BenchError.child(command: arguments.joined(separator: " "), reason: "exited with status \(process.terminationStatus)")
+            throw BenchError.child(
+                command: arguments.joined(separator: " "), reason: "exited with status \(process.terminationStatus)")
         }
         return data
     }

@@ -41,4 +41,3 @@ public struct BenchOptions: Sendable {
     /// Files of the supervised run of the harness RSS stage.
     var harnessFiles: Int { quick ? 20 : 1200 }
 }
-

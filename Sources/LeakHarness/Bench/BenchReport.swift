@@ -11,11 +11,14 @@ public enum BenchReport {
                 let met = t.atLeast ? figure.value >= t.bound : figure.value <= t.bound
                 target = "\(t.atLeast ? ">=" : "<=") \(format(t.bound))  \(met ? "ok" : "MISSED")"
             }
-            lines.append(figure.key.padding(toLength: 31, withPad: " ", startingAt: 0)
-                + format(figure.value).leftPadded(to: 9) + "  " + target)
+            lines.append(
+                figure.key.padding(toLength: 31, withPad: " ", startingAt: 0)
+                    + format(figure.value).leftPadded(to: 9) + "  " + target)
         }
-        lines.append(String(format: "load average (1 min): %.2f at start, %.2f at end%@", result.loadAverage1m,
-                            result.loadAverageEnd1m, result.quick == 1 ? "; --quick: figures are not meaningful" : ""))
+        lines.append(
+            String(
+                format: "load average (1 min): %.2f at start, %.2f at end%@", result.loadAverage1m,
+                result.loadAverageEnd1m, result.quick == 1 ? "; --quick: figures are not meaningful" : ""))
         return lines.joined(separator: "\n")
     }
 
@@ -49,7 +52,9 @@ public enum BenchReport {
             guard abs(change) > tolerance else { continue }
             let better = (change > 0) == now.higherIsBetter
             let percent = change.isFinite ? String(format: "%+.0f%%", change * 100) : "from 0"
-            warnings.append("warning: \(now.key) \(format(now.value)) vs baseline \(format(then.value)) (\(percent), \(better ? "better" : "worse"))")
+            warnings.append(
+                "warning: \(now.key) \(format(now.value)) vs baseline \(format(then.value)) (\(percent), \(better ? "better" : "worse"))"
+            )
         }
         return warnings
     }

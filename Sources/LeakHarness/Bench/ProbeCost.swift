@@ -39,8 +39,10 @@ enum ProbeCost {
     }
 
     /// One run of the fixture with the probe at 10 Hz: the probe thread's CPU share and the bytes it allocated.
-    private static func run(executable: String, library: String, jemalloc: String?,
-                            seconds: Double) throws(BenchError) -> (cpuPercent: Double, allocatedBytes: Double) {
+    private static func run(
+        executable: String, library: String, jemalloc: String?,
+        seconds: Double
+    ) throws(BenchError) -> (cpuPercent: Double, allocatedBytes: Double) {
         let channel: ProbeChannel
         do { channel = try ProbeChannel() } catch { throw .stage("probe", reason: "\(error)") }
         var environment = ProcessInfo.processInfo.environment
@@ -67,7 +69,8 @@ enum ProbeCost {
             channel.drain()
             if probeThread == nil { probeThread = thread(named: "lh-probe", of: child.pid) }
             if let probeThread, let text = SamplerCPU.procText("\(probeThread)/schedstat"),
-               let ns = text.split(separator: " ").first.flatMap({ UInt64($0) }) {
+                let ns = text.split(separator: " ").first.flatMap({ UInt64($0) })
+            {
                 runtime = ns
                 measuredAt = BenchClock.wallNs()
             }
@@ -90,8 +93,10 @@ enum ProbeCost {
     /// `/proc/PID/task/TID` of the thread of `pid` named `name`.
     private static func thread(named name: String, of pid: Int32) -> String? {
         guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
-        for task in tasks where SamplerCPU.procText("/proc/\(pid)/task/\(task)/comm")?
-            .trimmingCharacters(in: .whitespacesAndNewlines) == name {
+        for task in tasks
+        where SamplerCPU.procText("/proc/\(pid)/task/\(task)/comm")?
+            .trimmingCharacters(in: .whitespacesAndNewlines) == name
+        {
             return "/proc/\(pid)/task/\(task)"
         }
         return nil

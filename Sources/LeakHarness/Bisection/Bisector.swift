@@ -40,10 +40,14 @@ public struct Bisector: Sendable {
 
     /// Runs every step in order, each one variant of one run, and compares its direction with the document's.
     public func replay() throws(BisectError) -> BisectResult {
-        guard let names = scenario.steps, !names.isEmpty else { throw .nothingToBisect(scenario: scenario.name, path: scenario.path) }
+        guard let names = scenario.steps, !names.isEmpty else {
+            throw .nothingToBisect(scenario: scenario.name, path: scenario.path)
+        }
         var variants: [Variant] = []
         for name in names {
-            guard let v = scenario.variant(named: name) else { throw .unknownVariant(name: name, scenario: scenario.name) }
+            guard let v = scenario.variant(named: name) else {
+                throw .unknownVariant(name: name, scenario: scenario.name)
+            }
             variants.append(v)
         }
         let started = Date()
@@ -66,7 +70,9 @@ public struct Bisector: Sendable {
         var rows: [BisectStep] = []
         var previous = scenario.base
         for v in variants {
-            guard let s = summary.variant(named: v.name), let outcome = run.manifest.variants.first(where: { $0.name == v.name }) else { continue }
+            guard let s = summary.variant(named: v.name),
+                let outcome = run.manifest.variants.first(where: { $0.name == v.name })
+            else { continue }
             let documented = Direction(document: v.document)
             let measured = Direction(verdict: s.verdict)
             let step = BisectStep(
@@ -78,8 +84,11 @@ public struct Bisector: Sendable {
                 files: s.files, seconds: outcome.wallSeconds, failure: outcome.failure ?? outcome.report?.failure)
             rows.append(step)
             previous = v.config
-            options.log?(String(format: "%@: %@ %@, document %@ → %@ (%.1f s)", v.name, s.verdict.rawValue, s.cause.rawValue,
-                                documented.rawValue, step.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "undecided", outcome.wallSeconds))
+            options.log?(
+                String(
+                    format: "%@: %@ %@, document %@ → %@ (%.1f s)", v.name, s.verdict.rawValue, s.cause.rawValue,
+                    documented.rawValue, step.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "undecided",
+                    outcome.wallSeconds))
         }
         var result = makeResult(mode: .replay, directory: run.directory, started: started, loadStart: loadStart)
         result.steps = rows
@@ -92,13 +101,20 @@ public struct Bisector: Sendable {
 
     /// Delta debugging over the workload knobs in which `from` and `to` differ; each probe is one run of one variant.
     public func bisect() throws(BisectError) -> BisectResult {
-        guard let fromName = scenario.from, let toName = scenario.to else { throw .nothingToBisect(scenario: scenario.name, path: scenario.path) }
-        guard let from = scenario.variant(named: fromName) else { throw .unknownVariant(name: fromName, scenario: scenario.name) }
-        guard let to = scenario.variant(named: toName) else { throw .unknownVariant(name: toName, scenario: scenario.name) }
+        guard let fromName = scenario.from, let toName = scenario.to else {
+            throw .nothingToBisect(scenario: scenario.name, path: scenario.path)
+        }
+        guard let from = scenario.variant(named: fromName) else {
+            throw .unknownVariant(name: fromName, scenario: scenario.name)
+        }
+        guard let to = scenario.variant(named: toName) else {
+            throw .unknownVariant(name: toName, scenario: scenario.name)
+        }
         let started = Date()
         let loadStart = Self.loadAverage()
         let directory: String
-        do { directory = try RunDirectory.create(root: options.outputRoot, scenario: "\(scenario.name)-bisect") } catch { throw .run(error) }
+        do { directory = try RunDirectory.create(root: options.outputRoot, scenario: "\(scenario.name)-bisect") } catch
+        { throw .run(error) }
         try? FileManager.default.removeItem(atPath: "\(directory)/samples")
 
         let differing = KnobChange.between(from.config, to.config)
@@ -108,7 +124,8 @@ public struct Bisector: Sendable {
         let search: DeltaDebugging.Result
         do {
             search = try DeltaDebugging.minimize(changes: knobs) { (applied: Set<Knob>) throws(BisectError) -> Bool in
-                let probe = try runProbe(index: probes.count + 1, applied: applied, from: from.config, to: to.config, directory: directory)
+                let probe = try runProbe(
+                    index: probes.count + 1, applied: applied, from: from.config, to: to.config, directory: directory)
                 probes.append(probe)
                 probeOf[applied] = probe.index
                 return probe.grows
@@ -121,17 +138,22 @@ public struct Bisector: Sendable {
         let changeOf = Dictionary(uniqueKeysWithValues: differing.map { ($0.knob, $0) })
         let minimal = search.minimal.compactMap { changeOf[$0.rawValue] }
         let checks = search.checks.map { c in
-            MinimalityCheck(undone: c.undone.rawValue, probe: probeOf[Set(search.minimal).subtracting([c.undone])] ?? 0, grows: c.grows)
+            MinimalityCheck(
+                undone: c.undone.rawValue, probe: probeOf[Set(search.minimal).subtracting([c.undone])] ?? 0,
+                grows: c.grows)
         }
         var result = makeResult(mode: .auto, directory: directory, started: started, loadStart: loadStart)
-        result.auto = AutoBisection(from: fromName, to: toName, differing: differing, outcome: search.outcome, minimal: minimal,
-                                    checks: checks, probes: probes, earlyStop: options.earlyStop)
+        result.auto = AutoBisection(
+            from: fromName, to: toName, differing: differing, outcome: search.outcome, minimal: minimal,
+            checks: checks, probes: probes, earlyStop: options.earlyStop)
         try write(result, directory: directory, appending: "")
         return result
     }
 
     /// Runs `from` with the changes in `applied` set to `to`'s values, and decides whether memory still grows.
-    private func runProbe(index: Int, applied: Set<Knob>, from: VariantConfig, to: VariantConfig, directory: String) throws(BisectError) -> BisectProbe {
+    private func runProbe(
+        index: Int, applied: Set<Knob>, from: VariantConfig, to: VariantConfig, directory: String
+    ) throws(BisectError) -> BisectProbe {
         if Interruption.signal != 0 { throw .interrupted(directory: directory) }
         var config = from
         var overrides: [Knob: String] = [:]
@@ -141,8 +163,9 @@ public struct Bisector: Sendable {
         }
         let name = String(format: "probe-%02d", index)
         let variant = Variant(name: name, config: config, overrides: overrides)
-        let probeScenario = Scenario(name: name, description: "Probe \(index) of the bisection of \(scenario.name)", path: scenario.path,
-                                     base: config, variants: [variant], thresholds: scenario.thresholds)
+        let probeScenario = Scenario(
+            name: name, description: "Probe \(index) of the bisection of \(scenario.name)", path: scenario.path,
+            base: config, variants: [variant], thresholds: scenario.thresholds)
         var runOptions = ScenarioRunner.Options()
         runOptions.outputRoot = "\(directory)/probes"
         runOptions.progress = options.progress
@@ -153,32 +176,41 @@ public struct Bisector: Sendable {
         if Interruption.signal != 0 { throw .interrupted(directory: directory) }
         guard let outcome = run.manifest.variants.first else { throw .interrupted(directory: directory) }
         let samples: [SampleRow]
-        do { samples = try RunReporter.loadSamples(runDirectory: run.directory, variant: name) } catch { throw .report(error) }
+        do { samples = try RunReporter.loadSamples(runDirectory: run.directory, variant: name) } catch {
+            throw .report(error)
+        }
         let files = Int(samples.map(\.filesDone).max() ?? 0)
         let relative = String(run.directory.dropFirst(directory.count + 1))
         let failure = outcome.failure ?? outcome.report?.failure
-        let a = Analyzer.analyze(samples: samples, report: outcome.report, failure: failure, thresholds: scenario.thresholds,
-                                 filesPerPass: config.pipeline.files)
+        let a = Analyzer.analyze(
+            samples: samples, report: outcome.report, failure: failure, thresholds: scenario.thresholds,
+            filesPerPass: config.pipeline.files)
         // Whether it still grows is the rule's verdict: anything but STABLE (INCONCLUSIVE and FAILED included).
         let early = outcome.report?.decidedEarly
-        let probe = BisectProbe(index: index, applied: applied.sorted().map(\.rawValue), grows: a.verdict != .stable,
-                                verdict: a.verdict, cause: a.cause,
-                                decidedBy: early.map { "early stop after \($0.passes) of \($0.configuredPasses) passes" } ?? "full run",
-                                reason: a.reason, files: files, seconds: outcome.wallSeconds, failure: failure,
-                                directory: relative)
-        options.log?(String(format: "probe %d [%@]: %@ (%@, %d files, %.1f s)", index,
-                            probe.applied.isEmpty ? "from" : probe.applied.joined(separator: ","), probe.grows ? "grows" : "flat",
-                            probe.verdict?.rawValue ?? probe.decidedBy, files, outcome.wallSeconds))
+        let probe = BisectProbe(
+            index: index, applied: applied.sorted().map(\.rawValue), grows: a.verdict != .stable,
+            verdict: a.verdict, cause: a.cause,
+            decidedBy: early.map { "early stop after \($0.passes) of \($0.configuredPasses) passes" } ?? "full run",
+            reason: a.reason, files: files, seconds: outcome.wallSeconds, failure: failure,
+            directory: relative)
+        options.log?(
+            String(
+                format: "probe %d [%@]: %@ (%@, %d files, %.1f s)", index,
+                probe.applied.isEmpty ? "from" : probe.applied.joined(separator: ","), probe.grows ? "grows" : "flat",
+                probe.verdict?.rawValue ?? probe.decidedBy, files, outcome.wallSeconds))
         return probe
     }
 
     // MARK: Output
 
-    private func makeResult(mode: BisectResult.Mode, directory: String, started: Date, loadStart: String) -> BisectResult {
-        BisectResult(mode: mode, scenario: scenario.name, scenarioPath: scenario.path,
-                     createdAt: ISO8601DateFormatter().string(from: started), machine: MachineInfo.current(),
-                     loadStart: loadStart, loadEnd: Self.loadAverage(), thresholds: scenario.thresholds,
-                     totalSeconds: Date().timeIntervalSince(started), steps: nil, auto: nil, directory: directory)
+    private func makeResult(
+        mode: BisectResult.Mode, directory: String, started: Date, loadStart: String
+    ) -> BisectResult {
+        BisectResult(
+            mode: mode, scenario: scenario.name, scenarioPath: scenario.path,
+            createdAt: ISO8601DateFormatter().string(from: started), machine: MachineInfo.current(),
+            loadStart: loadStart, loadEnd: Self.loadAverage(), thresholds: scenario.thresholds,
+            totalSeconds: Date().timeIntervalSince(started), steps: nil, auto: nil, directory: directory)
     }
 
     private func write(_ result: BisectResult, directory: String, appending extra: String) throws(BisectError) {
@@ -189,7 +221,9 @@ public struct Bisector: Sendable {
         } catch {
             throw .report(.writeFailed(path: "\(directory)/bisect.json", why: "\(error)"))
         }
-        do { try AtomicFile.write(BisectMarkdown.render(result) + extra, to: "\(directory)/report.md") } catch { throw .report(error) }
+        do { try AtomicFile.write(BisectMarkdown.render(result) + extra, to: "\(directory)/report.md") } catch {
+            throw .report(error)
+        }
     }
 
     /// "0.52 0.58 0.59": the 1, 5 and 15 minute load averages.

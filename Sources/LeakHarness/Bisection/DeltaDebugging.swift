@@ -78,7 +78,9 @@ public enum DeltaDebugging {
         }
 
         mutating func run(changes all: [Knob], oracle: (Set<Knob>) throws -> Bool) rethrows -> Result {
-            guard try ask([], oracle) else { return Result(outcome: .fromDoesNotGrow, minimal: [], checks: [], probes: probes) }
+            guard try ask([], oracle) else {
+                return Result(outcome: .fromDoesNotGrow, minimal: [], checks: [], probes: probes)
+            }
             if try ask(all, oracle) { return Result(outcome: .toStillGrows, minimal: [], checks: [], probes: probes) }
             var current = all
             var n = 2

@@ -101,10 +101,12 @@ public struct Evaluation: Sendable, Codable {
             missed3x = Rate(count: leaks3.filter { $0.1.verdict != .leak }.count, total: leaks3.count, target: 0.05)
             let grows: Set<Verdict> = [.leak, .retention]
             let withCause = judged.filter { grows.contains($0.1.verdict) && grows.contains($0.0.verdict) }
-            cause = Rate(count: withCause.filter { $0.1.cause == $0.0.cause }.count, total: withCause.count,
-                         target: 0.95, higherIsBetter: true)
-            inconclusive = Rate(count: judged.filter { $0.1.verdict == .inconclusive }.count, total: judged.count,
-                                target: 0.10)
+            cause = Rate(
+                count: withCause.filter { $0.1.cause == $0.0.cause }.count, total: withCause.count,
+                target: 0.95, higherIsBetter: true)
+            inconclusive = Rate(
+                count: judged.filter { $0.1.verdict == .inconclusive }.count, total: judged.count,
+                target: 0.10)
         }
     }
 
@@ -132,11 +134,13 @@ public struct Evaluation: Sendable, Codable {
         }
         verdictMatrix = vm
         causeMatrix = cm
-        misses = judged.filter { $0.1.verdict != $0.0.verdict || (grows.contains($0.0.verdict) && $0.1.cause != $0.0.cause) }
-            .map { c, a in
-                "\(c.source) \(c.kind) \(c.instance): \(c.verdict.rawValue)/\(c.cause.rawValue) → "
-                    + "\(a.verdict.rawValue)/\(a.cause.rawValue): \(a.reason)"
-            }
+        misses = judged.filter {
+            $0.1.verdict != $0.0.verdict || (grows.contains($0.0.verdict) && $0.1.cause != $0.0.cause)
+        }
+        .map { c, a in
+            "\(c.source) \(c.kind) \(c.instance): \(c.verdict.rawValue)/\(c.cause.rawValue) → "
+                + "\(a.verdict.rawValue)/\(a.cause.rawValue): \(a.reason)"
+        }
         var byVariant: [String: [(TruthCase, VariantAnalysis)]] = [:]
         for d in decided where d.0.source == "real" { byVariant[d.0.kind, default: []].append(d) }
         agreement = byVariant.keys.sorted().map { variant in
@@ -145,9 +149,10 @@ public struct Evaluation: Sendable, Codable {
             for (_, a) in runs { counts["\(a.verdict.rawValue)/\(a.cause.rawValue)", default: 0] += 1 }
             let modal = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
             let truth = runs[0].0
-            return Agreement(variant: variant, reruns: runs.count, modal: modal.key,
-                             share: Double(modal.value) / Double(runs.count),
-                             expected: "\(truth.verdict.rawValue)/\(truth.cause.rawValue)")
+            return Agreement(
+                variant: variant, reruns: runs.count, modal: modal.key,
+                share: Double(modal.value) / Double(runs.count),
+                expected: "\(truth.verdict.rawValue)/\(truth.cause.rawValue)")
         }
         rerunAgreementMin = agreement.map(\.share).min()
         earlyStop = measureEarly ? EarlyStopEvaluation(decided) : nil
@@ -222,6 +227,7 @@ public struct EarlyStopEvaluation: Sendable, Codable {
                 "\(f.0.source) \(f.0.kind) \(f.0.instance): \(f.1.verdict.rawValue)/\(f.1.cause.rawValue) in full → "
                     + "\(e.1.verdict.rawValue)/\(e.1.cause.rawValue) after \(e.0.report.passEndMs.count) passes: \(e.1.reason)"
             }
-        betterThanFull = zip(decided, full).filter { e, f in !f.0.borderline && !right(f.0, f.1) && right(e.0, e.1) }.count
+        betterThanFull =
+            zip(decided, full).filter { e, f in !f.0.borderline && !right(f.0, f.1) && right(e.0, e.1) }.count
     }
 }

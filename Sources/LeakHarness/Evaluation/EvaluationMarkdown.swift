@@ -8,8 +8,9 @@ public enum EvaluationMarkdown {
         var md: [String] = []
         md.append("# The decision rule against the truth set")
         md.append("")
-        md.append("\(e.cases) series: \(e.syntheticCases) synthetic, \(e.realCases) recorded. "
-            + (e.passed ? "Every rate meets its target." : "**A rate misses its target.**"))
+        md.append(
+            "\(e.cases) series: \(e.syntheticCases) synthetic, \(e.realCases) recorded. "
+                + (e.passed ? "Every rate meets its target." : "**A rate misses its target.**"))
         md.append("")
         md.append("| rate | count | value [Wilson 95%] | target | met |")
         md.append("| --- | --- | --- | --- | --- |")
@@ -19,17 +20,21 @@ public enum EvaluationMarkdown {
             ("INCONCLUSIVE", e.inconclusiveRate, "≤"),
         ]
         for (name, r, op) in rows {
-            md.append("| \(name) | \(r.count)/\(r.total) | \(percent(r.rate)) [\(percent(r.low)), \(percent(r.high))] "
-                + "| \(op) \(percent(r.target)) | \(r.met ? "yes" : "**no**") |")
+            md.append(
+                "| \(name) | \(r.count)/\(r.total) | \(percent(r.rate)) [\(percent(r.low)), \(percent(r.high))] "
+                    + "| \(op) \(percent(r.target)) | \(r.met ? "yes" : "**no**") |")
         }
         if let a = e.rerunAgreementMin {
-            md.append("| rerun agreement, lowest variant | – | \(percent(a)) | ≥ \(percent(Evaluation.agreementTarget)) "
-                + "| \(a >= Evaluation.agreementTarget ? "yes" : "**no**") |")
+            md.append(
+                "| rerun agreement, lowest variant | – | \(percent(a)) | ≥ \(percent(Evaluation.agreementTarget)) "
+                    + "| \(a >= Evaluation.agreementTarget ? "yes" : "**no**") |")
         }
         md.append("")
         md.append(matrix("Verdicts (rows: truth, columns: called)", e.verdictMatrix, Verdict.allCases.map(\.rawValue)))
-        md.append(matrix("Causes of LEAK and RETENTION (rows: truth, columns: called)", e.causeMatrix,
-                         Cause.allCases.map(\.rawValue)))
+        md.append(
+            matrix(
+                "Causes of LEAK and RETENTION (rows: truth, columns: called)", e.causeMatrix,
+                Cause.allCases.map(\.rawValue)))
         if !e.agreement.isEmpty {
             md.append("## Reruns of the shipped variants")
             md.append("")
@@ -54,10 +59,11 @@ public enum EvaluationMarkdown {
     /// The rates with early stopping beside the full series'.
     static func earlyStop(_ early: EarlyStopEvaluation, full e: Evaluation) -> String {
         var md = ["## With early stopping", ""]
-        md.append("Every series as a child that ends its passes once the rule has settled would have recorded it: "
-            + "\(early.stoppedEarly) of \(e.cases) stopped early, \(early.passesRun) of \(early.passesFull) passes run "
-            + "(\(percent(Double(early.passesRun) / Double(max(1, early.passesFull))))); verdict and cause the same as in "
-            + "full for \(early.sameAsFull.count)/\(early.sameAsFull.total) (\(percent(early.sameAsFull.rate))).")
+        md.append(
+            "Every series as a child that ends its passes once the rule has settled would have recorded it: "
+                + "\(early.stoppedEarly) of \(e.cases) stopped early, \(early.passesRun) of \(early.passesFull) passes run "
+                + "(\(percent(Double(early.passesRun) / Double(max(1, early.passesFull))))); verdict and cause the same as in "
+                + "full for \(early.sameAsFull.count)/\(early.sameAsFull.total) (\(percent(early.sameAsFull.rate))).")
         md.append("")
         md.append("| rate | full | early | target | early no worse |")
         md.append("| --- | --- | --- | --- | --- |")
@@ -70,12 +76,14 @@ public enum EvaluationMarkdown {
         ]
         for (name, f, x, higher) in rows {
             let ok = higher ? x.rate >= f.rate : x.rate <= f.rate
-            md.append("| \(name) | \(f.count)/\(f.total) (\(percent(f.rate))) | \(x.count)/\(x.total) (\(percent(x.rate))) "
-                + "| \(higher ? "≥" : "≤") \(percent(x.target)) | \(ok ? "yes" : "**no**") |")
+            md.append(
+                "| \(name) | \(f.count)/\(f.total) (\(percent(f.rate))) | \(x.count)/\(x.total) (\(percent(x.rate))) "
+                    + "| \(higher ? "≥" : "≤") \(percent(x.target)) | \(ok ? "yes" : "**no**") |")
         }
         md.append("")
-        md.append("Right early and wrong in full: \(early.betterThanFull); right in full and wrong early: "
-            + "\(early.worseThanFull.count).")
+        md.append(
+            "Right early and wrong in full: \(early.betterThanFull); right in full and wrong early: "
+                + "\(early.worseThanFull.count).")
         md.append("")
         if !early.worseThanFull.isEmpty {
             md.append("Right in full, wrong early:")
@@ -93,8 +101,10 @@ public enum EvaluationMarkdown {
         let rows = order.filter { m[$0] != nil }
         let columns = order.filter { c in m.values.contains { $0[c] != nil } }
         guard !rows.isEmpty else { return "" }
-        var md = ["## \(title)", "", "| | " + columns.joined(separator: " | ") + " |",
-                  "| --- |" + String(repeating: " --- |", count: columns.count)]
+        var md = [
+            "## \(title)", "", "| | " + columns.joined(separator: " | ") + " |",
+            "| --- |" + String(repeating: " --- |", count: columns.count),
+        ]
         for r in rows {
             md.append("| \(r) | " + columns.map { String(m[r]?[$0] ?? 0) }.joined(separator: " | ") + " |")
         }

@@ -26,7 +26,8 @@ public enum RealSeries {
             }
             if manifest.interrupted { continue }
             // A replayed bisection names its run after the scenario, with "-bisect".
-            let name = manifest.scenario.hasSuffix("-bisect") ? String(manifest.scenario.dropLast(7)) : manifest.scenario
+            let name =
+                manifest.scenario.hasSuffix("-bisect") ? String(manifest.scenario.dropLast(7)) : manifest.scenario
             if scenarios[name] == nil {
                 do { scenarios[name] = try catalog.resolve(nameOrPath: name) } catch {
                     throw Failure(description: "\(directory): scenario '\(name)': \(error)")
@@ -35,17 +36,20 @@ public enum RealSeries {
             guard let scenario = scenarios[name] else { continue }
             for outcome in manifest.variants {
                 guard let variant = scenario.variant(named: outcome.name), let expect = variant.expect,
-                      let verdict = expect.verdicts.first, outcome.failure == nil, outcome.report?.failure == nil,
-                      let report = outcome.report else { continue }
+                    let verdict = expect.verdicts.first, outcome.failure == nil, outcome.report?.failure == nil,
+                    let report = outcome.report
+                else { continue }
                 let samples: [SampleRow]
                 do { samples = try RunReporter.loadSamples(runDirectory: directory, variant: outcome.name) } catch {
                     throw Failure(description: "\(directory): \(error)")
                 }
                 let rerun = URL(fileURLWithPath: directory).deletingLastPathComponent().lastPathComponent
-                cases.append(TruthCase(source: "real", kind: "\(name)/\(outcome.name)", instance: rerun,
-                                       verdict: verdict, cause: expect.causes.first ?? .none,
-                                       thresholds: scenario.thresholds, filesPerPass: variant.config.pipeline.files,
-                                       report: report, samples: samples))
+                cases.append(
+                    TruthCase(
+                        source: "real", kind: "\(name)/\(outcome.name)", instance: rerun,
+                        verdict: verdict, cause: expect.causes.first ?? .none,
+                        thresholds: scenario.thresholds, filesPerPass: variant.config.pipeline.files,
+                        report: report, samples: samples))
             }
         }
         return cases.sorted { ($0.kind, $0.instance) < ($1.kind, $1.instance) }
@@ -83,7 +87,8 @@ public enum RealSeries {
             guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
             while let item = walker.nextObject() as? String {
                 if (item as NSString).lastPathComponent == "run.json" {
-                    found.append((root as NSString).appendingPathComponent((item as NSString).deletingLastPathComponent))
+                    found.append(
+                        (root as NSString).appendingPathComponent((item as NSString).deletingLastPathComponent))
                 }
             }
         }

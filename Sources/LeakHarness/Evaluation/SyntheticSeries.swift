@@ -145,7 +145,9 @@ private struct Generator {
                 default: break
                 }
                 var within = 0.0
-                if [.retention, .retentionLazyTrim, .sawtoothOnLeak].contains(kind) { within = withinGrowth * progress }
+                if [.retention, .retentionLazyTrim, .sawtoothOnLeak].contains(kind) {
+                    within = withinGrowth * progress
+                }
                 if spikesOn { stepSpike(big: kind == .boundedSpikes) }
                 sample(pass: pass, live: live + within, held: held, noise: noise, writers: 1)
             }
@@ -187,8 +189,9 @@ private struct Generator {
         report.files = Int(files.rounded())
         var thresholds = Thresholds()
         thresholds.toleranceMBPer1000Files = tolerance
-        var c = TruthCase(source: "synthetic", kind: kind.rawValue, instance: "", verdict: verdict, cause: cause,
-                          thresholds: thresholds, filesPerPass: filesPerPass, report: report, samples: rows)
+        var c = TruthCase(
+            source: "synthetic", kind: kind.rawValue, instance: "", verdict: verdict, cause: cause,
+            thresholds: thresholds, filesPerPass: filesPerPass, report: report, samples: rows)
         c.borderline = borderline
         c.leakTolerances = kind == .leak ? leakMultiple : 0
         return c

@@ -30,8 +30,10 @@ public struct TruthCase: Sendable, Codable {
     public var samples: [SampleRow] { SampleRow.parse(csv: samplesCSV) }
 
     /// Makes a case; `samples` are written as the CSV would hold them.
-    public init(source: String, kind: String, instance: String, verdict: Verdict, cause: Cause, thresholds: Thresholds,
-                filesPerPass: Int, report: ChildReport, samples: [SampleRow]) {
+    public init(
+        source: String, kind: String, instance: String, verdict: Verdict, cause: Cause, thresholds: Thresholds,
+        filesPerPass: Int, report: ChildReport, samples: [SampleRow]
+    ) {
         self.source = source
         self.kind = kind
         self.instance = instance
@@ -45,7 +47,8 @@ public struct TruthCase: Sendable, Codable {
 
     /// What the rule decides for this series.
     public func decide() -> VariantAnalysis {
-        Analyzer.analyze(samples: samples, report: report, failure: nil, thresholds: thresholds, filesPerPass: filesPerPass)
+        Analyzer.analyze(
+            samples: samples, report: report, failure: nil, thresholds: thresholds, filesPerPass: filesPerPass)
     }
 
     /// The series a child with early stopping would have recorded, and its passes: `EarlyStopRule` is asked after
@@ -58,10 +61,11 @@ public struct TruthCase: Sendable, Codable {
         let passes = report.passEndMs.count
         let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: filesPerPass)
         guard windows.count == passes, passes > 1,
-              let k = (1..<passes).first(where: { k in
-                  rule.decide(samples: rows, passEndMs: Array(report.passEndMs.prefix(k)),
-                              quietWindows: Array(windows.prefix(k))) != nil
-              })
+            let k = (1..<passes).first(where: { k in
+                rule.decide(
+                    samples: rows, passEndMs: Array(report.passEndMs.prefix(k)),
+                    quietWindows: Array(windows.prefix(k))) != nil
+            })
         else { return (self, passes) }
         if source == "synthetic", let seed, let kind = SyntheticSeries.Kind(rawValue: kind) {
             var cut = SyntheticSeries.make(kind, seed: seed, passes: k)
@@ -90,8 +94,9 @@ public struct TruthCase: Sendable, Codable {
         cutReport.files = Int(kept.filter { $0.tMs <= end }.map(\.filesDone).max() ?? 0)
         cutReport.settleStartMs = report.settleStartMs.map { $0 + shift }
         cutReport.settleEndMs = report.settleEndMs.map { $0 + shift }
-        var c = TruthCase(source: source, kind: kind, instance: instance, verdict: verdict, cause: cause,
-                          thresholds: thresholds, filesPerPass: filesPerPass, report: cutReport, samples: kept)
+        var c = TruthCase(
+            source: source, kind: kind, instance: instance, verdict: verdict, cause: cause,
+            thresholds: thresholds, filesPerPass: filesPerPass, report: cutReport, samples: kept)
         c.borderline = borderline
         c.leakTolerances = leakTolerances
         return c

@@ -90,7 +90,9 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// Reads a baseline file; a missing file is an error (use `Baseline()` to start one).
     public static func load(path: String) throws(GateError) -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .baseline(path: path, why: "cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .baseline(path: path, why: "cannot read the file")
+        }
         let baseline: Baseline
         do {
             baseline = try JSONDecoder().decode(Baseline.self, from: data)
@@ -98,7 +100,8 @@ public struct Baseline: Sendable, Hashable, Codable {
             throw .baseline(path: path, why: "not a baseline JSON: \(error)")
         }
         guard baseline.schemaVersion == currentSchemaVersion else {
-            throw .baseline(path: path, why: "schema_version \(baseline.schemaVersion), this harness reads \(currentSchemaVersion)")
+            throw .baseline(
+                path: path, why: "schema_version \(baseline.schemaVersion), this harness reads \(currentSchemaVersion)")
         }
         return baseline
     }

@@ -24,8 +24,10 @@ public struct CheckResult: Sendable {
 /// Runs `check`'s targets and applies the gate.
 public enum Checker {
     /// Runs (or reloads) every target in order and checks each variant; `baseline` nil skips the baseline comparison.
-    public static func run(targets: [CheckTarget], options: ScenarioRunner.Options, baseline: Baseline?,
-                           tolerance: GateTolerance) throws(GateError) -> CheckResult {
+    public static func run(
+        targets: [CheckTarget], options: ScenarioRunner.Options, baseline: Baseline?,
+        tolerance: GateTolerance
+    ) throws(GateError) -> CheckResult {
         var result = CheckResult(runs: [], checks: [], interrupted: false)
         for target in targets {
             if Interruption.signal != 0 { result.interrupted = true; break }
@@ -43,7 +45,9 @@ public enum Checker {
                 directory = path
             }
             let summary: RunSummary
-            do { summary = try RunReporter.write(runDirectory: directory) } catch { throw .run(path: directory, why: "\(error)") }
+            do { summary = try RunReporter.write(runDirectory: directory) } catch {
+                throw .run(path: directory, why: "\(error)")
+            }
             result.runs.append((summary, directory))
             result.checks += Gate.evaluate(summary, baseline: baseline, tolerance: tolerance)
         }

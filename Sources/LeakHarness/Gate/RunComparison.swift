@@ -66,14 +66,20 @@ public struct RunComparison: Sendable, Hashable {
 
     /// The comparison as a markdown table.
     public func markdown() -> String {
-        let header = ["variant", "slope A \(unit) [95%]", "slope B \(unit) [95%]", "peak A MB", "peak B MB",
-                      "files/s A", "files/s B", "verdict A", "verdict B", "B vs A", "why"]
+        let header = [
+            "variant", "slope A \(unit) [95%]", "slope B \(unit) [95%]", "peak A MB", "peak B MB",
+            "files/s A", "files/s B", "verdict A", "verdict B", "B vs A", "why",
+        ]
         let table = rows.map { r -> [String] in
-            [r.variant, Gate.describe(r.before.slopeMBPer1000Files, unit: "").replacingOccurrences(of: "  ", with: " "),
-             Gate.describe(r.after.slopeMBPer1000Files, unit: "").replacingOccurrences(of: "  ", with: " "),
-             ReportFormat.optional(r.before.rssPeakMB), ReportFormat.optional(r.after.rssPeakMB),
-             ReportFormat.fixed(r.before.filesPerS, 1), ReportFormat.fixed(r.after.filesPerS, 1),
-             r.before.verdict.rawValue, r.after.verdict.rawValue, r.outcome == .same ? "same" : "**\(r.outcome.rawValue)**", r.why]
+            [
+                r.variant,
+                Gate.describe(r.before.slopeMBPer1000Files, unit: "").replacingOccurrences(of: "  ", with: " "),
+                Gate.describe(r.after.slopeMBPer1000Files, unit: "").replacingOccurrences(of: "  ", with: " "),
+                ReportFormat.optional(r.before.rssPeakMB), ReportFormat.optional(r.after.rssPeakMB),
+                ReportFormat.fixed(r.before.filesPerS, 1), ReportFormat.fixed(r.after.filesPerS, 1),
+                r.before.verdict.rawValue, r.after.verdict.rawValue,
+                r.outcome == .same ? "same" : "**\(r.outcome.rawValue)**", r.why,
+            ]
         }
         var text = MarkdownTable.render(header: header, rows: table)
         if !unmatched.isEmpty { text += "\nIn only one run: " + unmatched.joined(separator: ", ") + "\n" }

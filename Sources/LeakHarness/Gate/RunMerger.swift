@@ -12,17 +12,23 @@ public enum RunMerger {
         let fm = FileManager.default
         var manifests: [RunManifest] = []
         for d in directories {
-            do { manifests.append(try RunReporter.loadManifest(runDirectory: d)) } catch { throw .run(path: d, why: "\(error)") }
+            do { manifests.append(try RunReporter.loadManifest(runDirectory: d)) } catch {
+                throw .run(path: d, why: "\(error)")
+            }
         }
         var merged = manifests[0]
         merged.variants = []
         var from: [String: String] = [:]
-        var log = ["merged by leakharness report merge from \(directories.count) run director\(directories.count == 1 ? "y" : "ies"):"]
+        var log = [
+            "merged by leakharness report merge from \(directories.count) run director\(directories.count == 1 ? "y" : "ies"):"
+        ]
         for (d, m) in zip(directories, manifests) {
             guard m.scenario == merged.scenario else {
                 throw .merge(path: d, why: "scenario \(m.scenario), the first directory's is \(merged.scenario)")
             }
-            guard m.xUnit == merged.xUnit else { throw .merge(path: d, why: "x unit \(m.xUnit ?? "files") differs from \(merged.xUnit ?? "files")") }
+            guard m.xUnit == merged.xUnit else {
+                throw .merge(path: d, why: "x unit \(m.xUnit ?? "files") differs from \(merged.xUnit ?? "files")")
+            }
             if m.thresholds != merged.thresholds {
                 log.append("  warning: \(d) has other thresholds; the first directory's are used")
             }
@@ -33,7 +39,9 @@ public enum RunMerger {
             }
             merged.interrupted = merged.interrupted || m.interrupted
             merged.createdAt = min(merged.createdAt, m.createdAt)
-            log.append("  \(d): \(m.variants.map(\.name).joined(separator: ", ")) on \(m.machine.host) (\(m.machine.cores) cores, kernel \(m.machine.kernel), glibc \(m.machine.glibc)), \(m.createdAt)")
+            log.append(
+                "  \(d): \(m.variants.map(\.name).joined(separator: ", ")) on \(m.machine.host) (\(m.machine.cores) cores, kernel \(m.machine.kernel), glibc \(m.machine.glibc)), \(m.createdAt)"
+            )
         }
         if fm.fileExists(atPath: out) {
             let contents = (try? fm.contentsOfDirectory(atPath: out)) ?? ["?"]
@@ -44,7 +52,8 @@ public enum RunMerger {
             for v in merged.variants {
                 let source = from[v.name]!
                 let name = RunReporter.fileName(v.name)
-                for file in ["samples/\(name).csv", "samples/\(name).result.json"] where fm.fileExists(atPath: "\(source)/\(file)") {
+                for file in ["samples/\(name).csv", "samples/\(name).result.json"]
+                where fm.fileExists(atPath: "\(source)/\(file)") {
                     try fm.copyItem(atPath: "\(source)/\(file)", toPath: "\(out)/\(file)")
                 }
                 if fm.fileExists(atPath: "\(source)/profiles/\(v.name)") {
@@ -57,7 +66,9 @@ public enum RunMerger {
         }
         for (d, m) in zip(directories, manifests) {
             let text = (try? String(contentsOfFile: "\(d)/run.log", encoding: .utf8)) ?? ""
-            if !text.isEmpty { log.append("--- \(d) (\(m.machine.host)) run.log:\n" + text.trimmingCharacters(in: .newlines)) }
+            if !text.isEmpty {
+                log.append("--- \(d) (\(m.machine.host)) run.log:\n" + text.trimmingCharacters(in: .newlines))
+            }
         }
         do {
             let encoder = JSONEncoder()

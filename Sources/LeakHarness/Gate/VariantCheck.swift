@@ -26,26 +26,32 @@ public enum Gate {
     /// "+0.3 MB/1000 files [-1.2, +1.8]" in the summary's slope unit.
     public static func describe(_ slope: SlopeEstimate?, unit: String = "MB/1000 files") -> String {
         guard let s = slope else { return "no slope" }
-        return "\(ReportFormat.signed(s.estimate)) \(unit) [\(ReportFormat.signed(s.low)), \(ReportFormat.signed(s.high))]"
+        return
+            "\(ReportFormat.signed(s.estimate)) \(unit) [\(ReportFormat.signed(s.low)), \(ReportFormat.signed(s.high))]"
     }
 
     /// Checks every variant of `summary` against its expectation and, when given, the baseline.
-    public static func evaluate(_ summary: RunSummary, baseline: Baseline?, tolerance: GateTolerance = GateTolerance()) -> [VariantCheck] {
+    public static func evaluate(
+        _ summary: RunSummary, baseline: Baseline?, tolerance: GateTolerance = GateTolerance()
+    ) -> [VariantCheck] {
         let unit = summary.slopeUnit
         return summary.variants.map { v in
             let measured = describe(v.slopeMBPer1000Files, unit: unit)
-            var check = VariantCheck(scenario: summary.scenario, variant: v.name, verdict: v.verdict, cause: v.cause,
-                                     measured: measured, seconds: v.seconds, failures: [], notes: [])
+            var check = VariantCheck(
+                scenario: summary.scenario, variant: v.name, verdict: v.verdict, cause: v.cause,
+                measured: measured, seconds: v.seconds, failures: [], notes: [])
             let label = "\(summary.scenario)/\(v.name)"
             if let expect = v.expect {
                 if !expect.isMet(verdict: v.verdict, cause: v.cause) {
-                    check.failures.append("\(label): expected \(ReportFormat.expectation(expect)), measured \(v.verdict.rawValue) / \(v.cause.rawValue), slope \(measured)"
-                                          + (v.exit.failure.map { " (failed: \($0))" } ?? ""))
+                    check.failures.append(
+                        "\(label): expected \(ReportFormat.expectation(expect)), measured \(v.verdict.rawValue) / \(v.cause.rawValue), slope \(measured)"
+                            + (v.exit.failure.map { " (failed: \($0))" } ?? ""))
                 }
             } else if v.verdict == .failed {
                 check.failures.append("\(label): failed: \(v.exit.failure ?? v.reason)")
             } else {
-                check.notes.append("\(label): no expectation; measured \(v.verdict.rawValue) / \(v.cause.rawValue), slope \(measured)")
+                check.notes.append(
+                    "\(label): no expectation; measured \(v.verdict.rawValue) / \(v.cause.rawValue), slope \(measured)")
             }
             guard let baseline else { return check }
             guard let entry = baseline.entry(scenario: summary.scenario, variant: v.name) else {
@@ -56,18 +62,22 @@ public enum Gate {
                 let allowance = tolerance.slopeAllowance(then.high)
                 // The whole measured interval lies above the baseline's interval plus the allowance.
                 if now.low > then.high + allowance {
-                    check.failures.append("\(label): slope \(measured) is worse than the baseline's \(describe(then, unit: unit)) "
-                                          + "by more than \(ReportFormat.fixed(allowance, 1)) (interval low \(ReportFormat.signed(now.low)) > "
-                                          + "baseline high \(ReportFormat.signed(then.high)) + \(ReportFormat.fixed(allowance, 1)))")
+                    check.failures.append(
+                        "\(label): slope \(measured) is worse than the baseline's \(describe(then, unit: unit)) "
+                            + "by more than \(ReportFormat.fixed(allowance, 1)) (interval low \(ReportFormat.signed(now.low)) > "
+                            + "baseline high \(ReportFormat.signed(then.high)) + \(ReportFormat.fixed(allowance, 1)))")
                 }
             } else {
-                check.notes.append("\(label): slope not compared with the baseline (measured \(measured), baseline \(describe(entry.slopeMBPer1000Files, unit: unit)))")
+                check.notes.append(
+                    "\(label): slope not compared with the baseline (measured \(measured), baseline \(describe(entry.slopeMBPer1000Files, unit: unit)))"
+                )
             }
             if let now = v.rssPeakMB, let then = entry.rssPeakMB {
                 let allowance = tolerance.peakAllowance(then)
                 if now > then + allowance {
-                    check.failures.append("\(label): peak RSS \(ReportFormat.fixed(now, 1)) MB is worse than the baseline's \(ReportFormat.fixed(then, 1)) MB "
-                                          + "by more than \(ReportFormat.fixed(allowance, 1)) MB")
+                    check.failures.append(
+                        "\(label): peak RSS \(ReportFormat.fixed(now, 1)) MB is worse than the baseline's \(ReportFormat.fixed(then, 1)) MB "
+                            + "by more than \(ReportFormat.fixed(allowance, 1)) MB")
                 }
             }
             return check
@@ -75,7 +85,8 @@ public enum Gate {
     }
 
     /// The markdown for a CI step summary: a heading per run, its verdict table and charts, then the failures.
-    public static func stepSummary(_ runs: [(summary: RunSummary, directory: String)], checks: [VariantCheck]) -> String {
+    public static func stepSummary(_ runs: [(summary: RunSummary, directory: String)], checks: [VariantCheck]) -> String
+    {
         var md = ""
         for run in runs {
             md += "### leakharness check: \(run.summary.scenario)\n\n"

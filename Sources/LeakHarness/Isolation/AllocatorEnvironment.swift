@@ -3,7 +3,9 @@ import Foundation
 /// The environment a child needs to run under a variant's allocator.
 public enum AllocatorEnvironment {
     /// Variables the harness sets or clears for every child, so the parent's own settings never leak in.
-    static let managed = ["LD_PRELOAD", "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_CONF"]
+    static let managed = [
+        "LD_PRELOAD", "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_CONF",
+    ]
 
     /// Where Debian and others install jemalloc's shared library.
     static let jemallocCandidates = [
@@ -21,8 +23,10 @@ public enum AllocatorEnvironment {
     }
 
     /// `base` with the allocator variables of `config` set and every other managed one removed.
-    public static func environment(for config: VariantConfig, profilePrefix: String?,
-                                   base: [String: String]? = nil) -> [String: String] {
+    public static func environment(
+        for config: VariantConfig, profilePrefix: String?,
+        base: [String: String]? = nil
+    ) -> [String: String] {
         var env = base ?? ProcessInfo.processInfo.environment
         for key in managed { env[key] = nil }
         switch config.allocator {

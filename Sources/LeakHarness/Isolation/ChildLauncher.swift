@@ -8,10 +8,13 @@ public enum ChildLauncher {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    static func launch(spec: ChildSpec, executable: String, environment: [String: String], logPath: String) throws -> ChildProcess {
+    static func launch(
+        spec: ChildSpec, executable: String, environment: [String: String], logPath: String
+    ) throws -> ChildProcess {
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        return try ChildProcess(executable: executable, arguments: ["child", "--spec", json],
-                                environment: ParentDeath.childEnvironment(environment), logPath: logPath)
+        return try ChildProcess(
+            executable: executable, arguments: ["child", "--spec", json],
+            environment: ParentDeath.childEnvironment(environment), logPath: logPath)
     }
 
     /// SIGTERM, then SIGKILL after two seconds; returns how the child ended.
@@ -37,7 +40,9 @@ public enum ChildLauncher {
 /// The run directory: `<root>/<yyyyMMdd-HHmmss>-<scenario>`, never an existing one.
 enum RunDirectory {
     static func create(root: String, scenario: String) throws(RunError) -> String {
-        guard ScenarioLoader.isSafeName(scenario) else { throw .output(path: root, reason: "scenario name '\(scenario)' is not safe as a file name") }
+        guard ScenarioLoader.isSafeName(scenario) else {
+            throw .output(path: root, reason: "scenario name '\(scenario)' is not safe as a file name")
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -18,9 +18,11 @@ public final class ChildProcess: Sendable {
     /// `stdoutFD`/`stderrFD`, when given, become the child's descriptors 1 and 2 (e.g. pipe ends; `watch`), stdin is
     /// inherited, and SIGPIPE is reset to its default in the child. `passing` gives the child more descriptors: each
     /// `source` of this process becomes `target` in the child.
-    public init(executable: String, arguments: [String], environment: [String: String], logPath: String?,
-                inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil,
-                passing: [(source: Int32, target: Int32)] = []) throws(IsolationError) {
+    public init(
+        executable: String, arguments: [String], environment: [String: String], logPath: String?,
+        inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil,
+        passing: [(source: Int32, target: Int32)] = []
+    ) throws(IsolationError) {
         fflush(nil)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

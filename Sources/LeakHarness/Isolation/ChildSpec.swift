@@ -13,8 +13,10 @@ public struct ChildSpec: Sendable, Hashable, Codable {
     /// thresholds; nil runs every pass.
     public var earlyStop: Thresholds?
 
-    public init(variant: String, knobs: [String: String], samplesPath: String, resultPath: String,
-                workDirectory: String, profileDirectory: String? = nil, earlyStop: Thresholds? = nil) {
+    public init(
+        variant: String, knobs: [String: String], samplesPath: String, resultPath: String,
+        workDirectory: String, profileDirectory: String? = nil, earlyStop: Thresholds? = nil
+    ) {
         self.variant = variant
         self.knobs = knobs
         self.samplesPath = samplesPath

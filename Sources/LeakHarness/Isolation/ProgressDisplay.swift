@@ -29,12 +29,15 @@ final class ProgressDisplay {
             let width = 24
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let text = String(format: "\r%@ [%@] %d/%d files  %.0f files/s  RSS %.0f MB  %.1f s\u{1B}[K",
-                              label, bar, files, totalFiles, rate, rssMB, elapsed)
+            let text = String(
+                format: "\r%@ [%@] %d/%d files  %.0f files/s  RSS %.0f MB  %.1f s\u{1B}[K",
+                label, bar, files, totalFiles, rate, rssMB, elapsed)
             FileHandle.standardError.write(Data(text.utf8))
             drew = true
         } else {
-            let text = String(format: "%@: %d/%d files, %.0f files/s, RSS %.0f MB, %.0f s\n", label, files, totalFiles, rate, rssMB, elapsed)
+            let text = String(
+                format: "%@: %d/%d files, %.0f files/s, RSS %.0f MB, %.0f s\n", label, files, totalFiles, rate, rssMB,
+                elapsed)
             FileHandle.standardError.write(Data(text.utf8))
         }
     }

@@ -25,7 +25,8 @@ public struct RunEstimate: Sendable, Hashable {
         var early = 0.0, full = 0.0
         for variant in scenario.variants {
             let p = variant.config.pipeline
-            let perWorker = p.buffers == .perFile ? Self.filesPerSecondPerWorker.perFile : Self.filesPerSecondPerWorker.reused
+            let perWorker =
+                p.buffers == .perFile ? Self.filesPerSecondPerWorker.perFile : Self.filesPerSecondPerWorker.reused
             let rate = perWorker * Double(max(1, min(p.workers, cores)))
             let pass = Double(p.files) / rate + Double(MeasurementProtocol.quietWindowMs) / 1000
             let fixed = Self.overheadSeconds + variant.config.settleSeconds
@@ -45,7 +46,9 @@ public struct RunEstimate: Sendable, Hashable {
         var text = "\(variants) variant\(variants == 1 ? "" : "s")"
         if jobs > 1, variants > 1 { text += ", \(min(jobs, variants)) side by side" }
         text += String(format: ": about %.0f s", seconds.rounded(.up))
-        if earlyStop, fullSeconds - seconds >= 1 { text += String(format: " (%.0f s if none stops early)", fullSeconds.rounded(.up)) }
+        if earlyStop, fullSeconds - seconds >= 1 {
+            text += String(format: " (%.0f s if none stops early)", fullSeconds.rounded(.up))
+        }
         return text
     }
 }

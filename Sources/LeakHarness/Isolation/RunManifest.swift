@@ -99,8 +99,10 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
     public var wallSeconds: Double
     public var report: ChildReport?
 
-    public init(name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
-                exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?) {
+    public init(
+        name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
+        exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?
+    ) {
         self.name = name
         self.knobs = knobs
         self.overrides = overrides
@@ -151,8 +153,10 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// What `files_done` counts when it is not files: "ms" (elapsed time, `watch`) or "items" (`watch --progress-regex`).
     public var xUnit: String?
 
-    public init(scenario: String, description: String, scenarioPath: String, createdAt: String, machine: MachineInfo,
-                thresholds: Thresholds, baseKnobs: [String: String], variants: [VariantOutcome]) {
+    public init(
+        scenario: String, description: String, scenarioPath: String, createdAt: String, machine: MachineInfo,
+        thresholds: Thresholds, baseKnobs: [String: String], variants: [VariantOutcome]
+    ) {
         self.scenario = scenario
         self.description = description
         self.scenarioPath = scenarioPath

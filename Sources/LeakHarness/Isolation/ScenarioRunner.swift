@@ -60,21 +60,26 @@ public final class ScenarioRunner: Sendable {
             while Interruption.signal == 0 {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < scenario.variants.count else { return }
-                let outcome = runVariant(scenario.variants[index], index: index, directory: directory, log: log,
-                                         progress: progress)
+                let outcome = runVariant(
+                    scenario.variants[index], index: index, directory: directory, log: log,
+                    progress: progress)
                 finished.withLock { slots in
                     slots[index] = outcome
                     var partial = head
                     partial.variants = slots.compactMap { $0 }
                     partial.interrupted = Interruption.signal != 0
-                    do throws(RunError) { try writeManifest(partial, directory: directory) } catch { writeError.withLock { $0 = error } }
+                    do throws(RunError) { try writeManifest(partial, directory: directory) } catch {
+                        writeError.withLock { $0 = error }
+                    }
                 }
             }
         }
         let done = DispatchGroup()
         for _ in 0..<jobs {
             done.enter()
-            Thread { worker(); done.leave() }.start()
+            Thread {
+                worker(); done.leave()
+            }.start()
         }
         done.wait()
         if let error = writeError.withLock({ $0 }) { throw error }
@@ -100,7 +105,9 @@ public final class ScenarioRunner: Sendable {
     private func checkCorpora() throws(RunError) {
         var checked = Set<String>()
         for variant in scenario.variants {
-            guard case .directory(let path) = variant.config.pipeline.corpus, checked.insert(path).inserted else { continue }
+            guard case .directory(let path) = variant.config.pipeline.corpus, checked.insert(path).inserted else {
+                continue
+            }
             do {
                 _ = try CorpusIndex.load(directory: path)
             } catch {
@@ -117,7 +124,9 @@ public final class ScenarioRunner: Sendable {
         }
     }
 
-    private func runVariant(_ variant: Variant, index: Int, directory: String, log: RunLog, progress: Bool?) -> VariantOutcome {
+    private func runVariant(
+        _ variant: Variant, index: Int, directory: String, log: RunLog, progress: Bool?
+    ) -> VariantOutcome {
         let config = variant.config
         let samples = "\(directory)/samples/\(variant.name).csv"
         let resultPath = "\(directory)/samples/\(variant.name).result.json"
@@ -134,27 +143,33 @@ public final class ScenarioRunner: Sendable {
             work = nil
             failure = "work folder: \(error)"
         }
-        let spec = ChildSpec(variant: variant.name, knobs: config.knobStrings, samplesPath: samples,
-                             resultPath: resultPath, workDirectory: work?.path ?? "",
-                             profileDirectory: profileDirectory,
-                             earlyStop: options.earlyStop ? scenario.thresholds : nil)
+        let spec = ChildSpec(
+            variant: variant.name, knobs: config.knobStrings, samplesPath: samples,
+            resultPath: resultPath, workDirectory: work?.path ?? "",
+            profileDirectory: profileDirectory,
+            earlyStop: options.earlyStop ? scenario.thresholds : nil)
         let label = "[\(index + 1)/\(scenario.variants.count)] \(variant.name)"
-        log.line("\(label): start, \(variant.overrides.isEmpty ? "base knobs" : variant.overrides.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))")
+        log.line(
+            "\(label): start, \(variant.overrides.isEmpty ? "base knobs" : variant.overrides.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))"
+        )
         if progress == false { progressLine("\(label): running") }
 
         var termination: ChildProcess.Termination?
         let started = DispatchTime.now().uptimeNanoseconds
         var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         do {
-            let env = AllocatorEnvironment.environment(for: config, profilePrefix: profileDirectory.map { "\($0)/auto" })
+            let env = AllocatorEnvironment.environment(
+                for: config, profilePrefix: profileDirectory.map { "\($0)/auto" })
             if failure != nil {
                 // No work folder: the variant cannot run.
             } else if config.allocator == .jemalloc || config.profile == .sites, env["LD_PRELOAD"] == nil {
                 failure = "jemalloc is not installed (no libjemalloc.so.2 found; run scripts/setup.sh)"
             } else {
-                let child = try ChildLauncher.launch(spec: spec, executable: options.executable, environment: env, logPath: log.path)
-                let bar = ProgressDisplay(label: label, samplesPath: samples, totalFiles: config.pipeline.files * config.pipeline.passes,
-                                          mode: progress)
+                let child = try ChildLauncher.launch(
+                    spec: spec, executable: options.executable, environment: env, logPath: log.path)
+                let bar = ProgressDisplay(
+                    label: label, samplesPath: samples, totalFiles: config.pipeline.files * config.pipeline.passes,
+                    mode: progress)
                 while true {
                     if let ended = child.poll() { termination = ended; break }
                     if Interruption.signal != 0 {
@@ -274,7 +289,8 @@ extension MachineInfo {
         return MachineInfo(
             host: ProcessInfo.processInfo.hostName, cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryGB: (Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
-            kernel: "Linux \(release)", glibc: String(cString: lh_glibc_version()), harnessVersion: LeakHarnessVersion.current)
+            kernel: "Linux \(release)", glibc: String(cString: lh_glibc_version()),
+            harnessVersion: LeakHarnessVersion.current)
     }
 }
 

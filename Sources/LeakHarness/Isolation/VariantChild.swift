@@ -22,18 +22,21 @@ public enum VariantChild {
         let counters = PipelineCounters()
         let sampler: Sampler
         do {
-            sampler = try Sampler(csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs,
-                                  keepRows: spec.earlyStop != nil)
+            sampler = try Sampler(
+                csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs,
+                keepRows: spec.earlyStop != nil)
         } catch {
             FileHandle.standardError.write(Data("child: \(error)\n".utf8))
             return 2
         }
         sampler.start()
         report.allocatorLoaded = AllocatorStats.loadedDescription
-        report.jemallocMapped = FileHandle(forReadingAtPath: "/proc/self/maps")
+        report.jemallocMapped =
+            FileHandle(forReadingAtPath: "/proc/self/maps")
             .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self).contains("libjemalloc") } ?? false
         if config.allocator == .jemalloc || config.profile == .sites, sampler.allocatorSource != .jemalloc {
-            report.failure = "jemalloc was requested but is not loaded in the child (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset"))"
+            report.failure =
+                "jemalloc was requested but is not loaded in the child (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset"))"
             sampler.stop()
             write(report, to: spec.resultPath)
             return failedStatus
@@ -61,12 +64,16 @@ public enum VariantChild {
         if let thresholds = spec.earlyStop {
             let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: config.pipeline.files)
             hooks.anotherPass = { pass in
-                guard let d = rule.decide(samples: sampler.rows(), passEndMs: passEnds.withLock { $0 },
-                                          quietWindows: quietWindows.withLock { $0 }) else { return true }
+                guard
+                    let d = rule.decide(
+                        samples: sampler.rows(), passEndMs: passEnds.withLock { $0 },
+                        quietWindows: quietWindows.withLock { $0 })
+                else { return true }
                 let files = counters.filesDone.load(ordering: .relaxed)
                 decidedEarly.withLock {
-                    $0 = EarlyDecision(passes: pass, configuredPasses: config.pipeline.passes, files: files,
-                                       verdict: d.verdict, cause: d.cause, reason: d.reason)
+                    $0 = EarlyDecision(
+                        passes: pass, configuredPasses: config.pipeline.passes, files: files,
+                        verdict: d.verdict, cause: d.cause, reason: d.reason)
                 }
                 return false
             }
@@ -86,8 +93,9 @@ public enum VariantChild {
         var manifest: Manifest?
         var workers: WorkerSet?
         do {
-            let pipeline = Pipeline(options: config.pipeline, outputDirectory: spec.workDirectory, counters: counters,
-                                    hooks: hooks, keepShards: false)
+            let pipeline = Pipeline(
+                options: config.pipeline, outputDirectory: spec.workDirectory, counters: counters,
+                hooks: hooks, keepShards: false)
             let result = try pipeline.run()
             report.files = result.files
             report.seconds = result.seconds

@@ -19,8 +19,10 @@ public struct WorkFolder: Sendable, Hashable {
     public init(path: String) { self.path = path }
 
     /// Makes `<root>/leakharness-work-XXXXXX` with `owner.pid` holding `owner` (nil: this process).
-    public static func create(owner: Int32? = nil,
-                              root: String = TemporaryFolder.root) throws(IsolationError) -> WorkFolder {
+    public static func create(
+        owner: Int32? = nil,
+        root: String = TemporaryFolder.root
+    ) throws(IsolationError) -> WorkFolder {
         let owner = owner ?? getpid()
         let path = try TemporaryFolder.make(prefix: prefix, root: root)
         let file = "\(path)/\(ownerFile)"
@@ -102,7 +104,8 @@ public struct WorkFolder: Sendable, Hashable {
 
     private static func isStale(name: String, root: String) -> Bool {
         guard name.hasPrefix(prefix), name.utf8.count == prefix.utf8.count + 6,
-              let pid = owner(of: "\(root)/\(name)") else { return false }
+            let pid = owner(of: "\(root)/\(name)")
+        else { return false }
         return !isAlive(pid)
     }
 

@@ -3,7 +3,9 @@ public enum MarkdownTable {
     /// A table with `header` and `rows`; pipes and newlines in cells are escaped so a cell never breaks the table.
     public static func render(header: [String], rows: [[String]]) -> String {
         func line(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }.joined(separator: " | ") + " |"
+            "| "
+                + cells.map { $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+                .joined(separator: " | ") + " |"
         }
         var out = [line(header), "|" + String(repeating: " --- |", count: header.count)]
         out += rows.map(line)
@@ -12,19 +14,27 @@ public enum MarkdownTable {
 
     /// The verdict table of a run: one row per variant, figures in MB and MB per 1000 files.
     public static func verdicts(_ summary: RunSummary) -> String {
-        let header = ["variant", "files/s", "RSS start MB", "RSS end MB", "RSS peak MB", "slope \(summary.slopeUnit) [95%]",
-                      "floors MB/pass", "verdict", "cause", "expected"]
+        let header = [
+            "variant", "files/s", "RSS start MB", "RSS end MB", "RSS peak MB", "slope \(summary.slopeUnit) [95%]",
+            "floors MB/pass", "verdict", "cause", "expected",
+        ]
         let rows = summary.variants.map { v -> [String] in
-            let slope = v.slopeMBPer1000Files.map { "\(ReportFormat.signed($0.estimate)) [\(ReportFormat.signed($0.low)), \(ReportFormat.signed($0.high))]" } ?? "–"
+            let slope =
+                v.slopeMBPer1000Files.map {
+                    "\(ReportFormat.signed($0.estimate)) [\(ReportFormat.signed($0.low)), \(ReportFormat.signed($0.high))]"
+                } ?? "–"
             let expected: String
             switch v.expectationMet {
             case nil: expected = "–"
             case true?: expected = "yes"
             case false?: expected = "**no** (\(v.expect.map(ReportFormat.expectation) ?? ""))"
             }
-            return ["`\(v.name)`", ReportFormat.fixed(v.filesPerS, 1), ReportFormat.optional(v.rssStartMB), ReportFormat.optional(v.rssEndMB),
-                    ReportFormat.optional(v.rssPeakMB), slope, v.floorSlopeMBPerPass.map(ReportFormat.signed) ?? "–",
-                    "**\(v.verdict.rawValue)**", v.cause.rawValue, expected]
+            return [
+                "`\(v.name)`", ReportFormat.fixed(v.filesPerS, 1), ReportFormat.optional(v.rssStartMB),
+                ReportFormat.optional(v.rssEndMB),
+                ReportFormat.optional(v.rssPeakMB), slope, v.floorSlopeMBPerPass.map(ReportFormat.signed) ?? "–",
+                "**\(v.verdict.rawValue)**", v.cause.rawValue, expected,
+            ]
         }
         return render(header: header, rows: rows)
     }
@@ -33,13 +43,18 @@ public enum MarkdownTable {
     public static func afterSettle(_ summary: RunSummary) -> String? {
         let settled = summary.variants.filter { $0.rssAfterSettleMB != nil }
         guard !settled.isEmpty else { return nil }
-        let header = ["variant", "allocator", "RSS MB", "anonymous RSS MB", "live heap MB", "glibc free at arena tops MB",
-                      "glibc free in holes MB", "glibc arenas"]
+        let header = [
+            "variant", "allocator", "RSS MB", "anonymous RSS MB", "live heap MB", "glibc free at arena tops MB",
+            "glibc free in holes MB", "glibc arenas",
+        ]
         let rows = settled.map { v -> [String] in
-            ["`\(v.name)`", v.allocator, ReportFormat.optional(v.rssAfterSettleMB), ReportFormat.optional(v.rssAnonAfterSettleMB),
-             ReportFormat.optional(v.heapLiveAfterSettleMB), ReportFormat.mebibytes(v.glibcHeap?.freeTopBytes),
-             ReportFormat.mebibytes(v.glibcHeap?.freeHoleBytes),
-             v.glibcHeap.map { "\($0.arenas)" } ?? "–"]
+            [
+                "`\(v.name)`", v.allocator, ReportFormat.optional(v.rssAfterSettleMB),
+                ReportFormat.optional(v.rssAnonAfterSettleMB),
+                ReportFormat.optional(v.heapLiveAfterSettleMB), ReportFormat.mebibytes(v.glibcHeap?.freeTopBytes),
+                ReportFormat.mebibytes(v.glibcHeap?.freeHoleBytes),
+                v.glibcHeap.map { "\($0.arenas)" } ?? "–",
+            ]
         }
         return render(header: header, rows: rows)
     }

@@ -45,7 +45,8 @@ public enum PullRequestReport {
     /// be read, as the table is the gate and the charts only illustrate it.
     public static func charts(runDirectory: String, summary: RunSummary) -> String {
         guard let manifest = try? RunReporter.loadManifest(runDirectory: runDirectory),
-              let samples = try? loadSamples(runDirectory: runDirectory, manifest: manifest) else { return "" }
+            let samples = try? loadSamples(runDirectory: runDirectory, manifest: manifest)
+        else { return "" }
         return charts(manifest: manifest, summary: summary, samples: samples)
     }
 

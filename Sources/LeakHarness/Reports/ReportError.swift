@@ -12,7 +12,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, where and why.
     public var description: String {
         switch self {
-        case .missingManifest(let path): "\(path): no run.json here; expected a run directory written by `leakharness run`"
+        case .missingManifest(let path):
+            "\(path): no run.json here; expected a run directory written by `leakharness run`"
         case .unreadable(let path, let why): "\(path): cannot read: \(why)"
         case .malformed(let path, let why): "\(path): not a valid file of this version: \(why)"
         case .writeFailed(let path, let why): "\(path): cannot write: \(why)"

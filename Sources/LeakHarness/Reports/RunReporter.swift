@@ -17,9 +17,11 @@ public enum RunReporter {
         let dir = runDirectory as NSString
         for v in manifest.variants {
             let s = summary.variant(named: v.name)!
-            let svg = SVGChart.render(title: "\(v.name): \(s.verdict.rawValue) (\(s.cause.rawValue))",
-                                      subtitle: "\(manifest.scenario) · \(s.allocator) · \(s.files) files, \(s.passes) pass\(s.passes == 1 ? "" : "es")",
-                                      samples: samples[v.name] ?? [], report: v.report)
+            let svg = SVGChart.render(
+                title: "\(v.name): \(s.verdict.rawValue) (\(s.cause.rawValue))",
+                subtitle:
+                    "\(manifest.scenario) · \(s.allocator) · \(s.files) files, \(s.passes) pass\(s.passes == 1 ? "" : "es")",
+                samples: samples[v.name] ?? [], report: v.report)
             try AtomicFile.write(svg, to: dir.appendingPathComponent("charts/\(fileName(v.name)).svg"))
         }
         try AtomicFile.write(try summary.encoded(), to: dir.appendingPathComponent("summary.json"))
@@ -44,12 +46,15 @@ public enum RunReporter {
             let rows = samples[v.name] ?? []
             let failure = v.failure ?? v.report?.failure
             // A watched command has no passes: its progress (or time) is cut into windows.
-            let evidence = manifest.xUnit == nil
-                ? SeriesEvidence(samples: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction,
-                                 filesPerPass: v.knobs["files"].flatMap { Int($0) })
+            let evidence =
+                manifest.xUnit == nil
+                ? SeriesEvidence(
+                    samples: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction,
+                    filesPerPass: v.knobs["files"].flatMap { Int($0) })
                 : SeriesEvidence(watched: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction)
-            let analysis = Analyzer.analyze(evidence: evidence, samples: rows, report: v.report, failure: failure,
-                                            thresholds: manifest.thresholds)
+            let analysis = Analyzer.analyze(
+                evidence: evidence, samples: rows, report: v.report, failure: failure,
+                thresholds: manifest.thresholds)
             return VariantSummary(outcome: v, analysis: analysis, sampleCount: rows.count)
         }
         return RunSummary(manifest: manifest, variants: variants)

@@ -113,7 +113,9 @@ public struct RunSummary: Sendable, Hashable, Codable {
         do {
             let summary = try JSONDecoder().decode(RunSummary.self, from: data)
             guard summary.schemaVersion == currentSchemaVersion else {
-                throw ReportError.malformed(path: path, why: "schema_version \(summary.schemaVersion), this harness reads \(currentSchemaVersion)")
+                throw ReportError.malformed(
+                    path: path,
+                    why: "schema_version \(summary.schemaVersion), this harness reads \(currentSchemaVersion)")
             }
             return summary
         } catch let error as ReportError {

@@ -13,13 +13,17 @@ public enum SVGChart {
     /// The SVG text; deterministic for equal inputs.
     public static func render(title: String, subtitle: String, samples: [SampleRow], report: ChildReport?) -> String {
         var out: [String] = []
-        out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">")
+        out.append(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
+        )
         out.append("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#ffffff\"/>")
         out.append("<text x=\"\(f(left))\" y=\"22\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>")
         out.append("<text x=\"\(f(left))\" y=\"40\" fill=\"#555555\">\(escape(subtitle))</text>")
         let rows = SeriesEvidence.ordered(samples, until: report?.settleEndMs)
         guard let first = rows.first, let last = rows.last else {
-            out.append("<text x=\"\(f((left + right) / 2))\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\">no samples</text>")
+            out.append(
+                "<text x=\"\(f((left + right) / 2))\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\">no samples</text>"
+            )
             out.append("</svg>")
             return out.joined(separator: "\n") + "\n"
         }
@@ -46,37 +50,58 @@ public enum SVGChart {
         var v = 0.0
         while v <= yTop + yStep / 2 {
             let y = yOf(v)
-            out.append("<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\" stroke-width=\"1\"/>")
-            out.append("<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tick(v, step: yStep))</text>")
+            out.append(
+                "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\" stroke-width=\"1\"/>"
+            )
+            out.append(
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tick(v, step: yStep))</text>")
             v += yStep
         }
         // Settle band.
         if hasSettle {
             let x0 = right - settleWidth
-            out.append("<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(settleWidth))\" height=\"\(f(bottom - top))\" fill=\"#f0f0f0\" stroke=\"#cccccc\"/>")
-            out.append("<text x=\"\(f(x0 + settleWidth / 2))\" y=\"\(f(top + 14))\" text-anchor=\"middle\" fill=\"#555555\">settle</text>")
+            out.append(
+                "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(settleWidth))\" height=\"\(f(bottom - top))\" fill=\"#f0f0f0\" stroke=\"#cccccc\"/>"
+            )
+            out.append(
+                "<text x=\"\(f(x0 + settleWidth / 2))\" y=\"\(f(top + 14))\" text-anchor=\"middle\" fill=\"#555555\">settle</text>"
+            )
             let seconds = Double(last.tMs - settleStart) / 1000
-            out.append("<text x=\"\(f(x0 + settleWidth / 2))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\" fill=\"#555555\">0–\(tick(seconds, step: 0.1)) s</text>")
+            out.append(
+                "<text x=\"\(f(x0 + settleWidth / 2))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\" fill=\"#555555\">0–\(tick(seconds, step: 0.1)) s</text>"
+            )
         }
         // X axis ticks (files).
         var xv = 0.0
         while xv <= maxFiles + xStep / 100 {
             let x = left + xv / maxFiles * (workRight - left)
-            out.append("<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 5))\" stroke=\"#333333\"/>")
-            out.append("<text x=\"\(f(x))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">\(tick(xv, step: xStep))</text>")
+            out.append(
+                "<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 5))\" stroke=\"#333333\"/>")
+            out.append(
+                "<text x=\"\(f(x))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">\(tick(xv, step: xStep))</text>")
             xv += xStep
         }
-        out.append("<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(right))\" y2=\"\(f(bottom))\" stroke=\"#333333\"/>")
-        out.append("<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(bottom))\" stroke=\"#333333\"/>")
-        out.append("<text x=\"\(f((left + workRight) / 2))\" y=\"\(f(bottom + 40))\" text-anchor=\"middle\">files processed</text>")
-        out.append("<text x=\"18\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + bottom) / 2)))\">memory (MB)</text>")
+        out.append(
+            "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(right))\" y2=\"\(f(bottom))\" stroke=\"#333333\"/>")
+        out.append(
+            "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(bottom))\" stroke=\"#333333\"/>")
+        out.append(
+            "<text x=\"\(f((left + workRight) / 2))\" y=\"\(f(bottom + 40))\" text-anchor=\"middle\">files processed</text>"
+        )
+        out.append(
+            "<text x=\"18\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + bottom) / 2)))\">memory (MB)</text>"
+        )
 
         // Pass ends, except the one that is the start of the settle.
         for (i, end) in (report?.passEndMs ?? []).enumerated() {
             guard let r = rows.first(where: { $0.tMs >= end }) else { continue }
             let x = left + Double(r.filesDone) / maxFiles * (workRight - left)
-            out.append("<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#888888\" stroke-width=\"1\" stroke-dasharray=\"5,4\"/>")
-            out.append("<text x=\"\(f(x - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#555555\" font-size=\"11\">pass \(i + 1) end</text>")
+            out.append(
+                "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#888888\" stroke-width=\"1\" stroke-dasharray=\"5,4\"/>"
+            )
+            out.append(
+                "<text x=\"\(f(x - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#555555\" font-size=\"11\">pass \(i + 1) end</text>"
+            )
         }
 
         // Quiet windows, each with its floor: files do not advance in a window, so it is drawn as a narrow band.
@@ -85,23 +110,35 @@ public enum SVGChart {
             let inside = rows.filter { $0.tMs >= w.startMs && $0.tMs <= w.endMs }
             guard let r = inside.first else { continue }
             let x = left + Double(r.filesDone) / maxFiles * (workRight - left)
-            out.append("<rect x=\"\(f(x - 4))\" y=\"\(f(top))\" width=\"8\" height=\"\(f(bottom - top))\" fill=\"#dff0d8\" opacity=\"0.8\"/>")
+            out.append(
+                "<rect x=\"\(f(x - 4))\" y=\"\(f(top))\" width=\"8\" height=\"\(f(bottom - top))\" fill=\"#dff0d8\" opacity=\"0.8\"/>"
+            )
             if let floor = SeriesEvidence.levels(of: inside, index: i + 1, endX: Double(r.filesDone)).floorRSS {
-                out.append("<line x1=\"\(f(x - 9))\" y1=\"\(f(yOf(floor)))\" x2=\"\(f(x + 9))\" y2=\"\(f(yOf(floor)))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>")
+                out.append(
+                    "<line x1=\"\(f(x - 9))\" y1=\"\(f(yOf(floor)))\" x2=\"\(f(x + 9))\" y2=\"\(f(yOf(floor)))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>"
+                )
             }
         }
         if hasSettle, report?.settleSteady == false {
-            out.append("<text x=\"\(f(right - settleWidth / 2))\" y=\"\(f(top + 30))\" text-anchor=\"middle\" fill=\"#d62728\">not steady</text>")
+            out.append(
+                "<text x=\"\(f(right - settleWidth / 2))\" y=\"\(f(top + 30))\" text-anchor=\"middle\" fill=\"#d62728\">not steady</text>"
+            )
         }
 
         // Series.
         let stride = max(1, (rows.count + maxPoints - 1) / maxPoints)
-        let picked = Swift.stride(from: 0, to: rows.count, by: stride).map { rows[$0] } + ((rows.count - 1) % stride == 0 ? [] : [last])
+        let picked =
+            Swift.stride(from: 0, to: rows.count, by: stride).map { rows[$0] }
+            + ((rows.count - 1) % stride == 0 ? [] : [last])
         let rss = picked.map { "\(f(xOf($0))),\(f(yOf(mb($0.rssKB))))" }
-        out.append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(rss.joined(separator: " "))\"/>")
+        out.append(
+            "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(rss.joined(separator: " "))\"/>"
+        )
         let live = picked.compactMap { r in r.heapLiveBytes.map { "\(f(xOf(r))),\(f(yOf(Double($0) / 1_048_576)))" } }
         if !live.isEmpty {
-            out.append("<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(live.joined(separator: " "))\"/>")
+            out.append(
+                "<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(live.joined(separator: " "))\"/>"
+            )
         }
 
         // Legend: one row under the axis label.
@@ -112,15 +149,25 @@ public enum SVGChart {
             out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly + 4))\">\(label)</text>")
             lx += 28 + Double(label.count) * 7 + 24
         }
-        entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#1f77b4\" stroke-width=\"2\"/>", "RSS")
+        entry(
+            "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#1f77b4\" stroke-width=\"2\"/>",
+            "RSS")
         if !live.isEmpty {
-            entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#ff7f0e\" stroke-width=\"2\"/>", "live heap")
+            entry(
+                "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#ff7f0e\" stroke-width=\"2\"/>",
+                "live heap")
         }
-        entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>", "pass end")
+        entry(
+            "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>",
+            "pass end")
         if !windows.isEmpty {
-            entry("<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>", "floor (quiet window)")
+            entry(
+                "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly))\" stroke=\"#2ca02c\" stroke-width=\"3\"/>",
+                "floor (quiet window)")
         }
-        entry("<rect x=\"\(f(lx))\" y=\"\(f(ly - 6))\" width=\"22\" height=\"12\" fill=\"#f0f0f0\" stroke=\"#cccccc\"/>", "settle, against seconds")
+        entry(
+            "<rect x=\"\(f(lx))\" y=\"\(f(ly - 6))\" width=\"22\" height=\"12\" fill=\"#f0f0f0\" stroke=\"#cccccc\"/>",
+            "settle, against seconds")
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
     }

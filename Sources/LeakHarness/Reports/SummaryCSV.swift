@@ -15,13 +15,16 @@ public enum SummaryCSV {
         for v in summary.variants {
             let num = { (x: Double?) in x.map { ReportFormat.fixed($0, 3) } ?? "" }
             let fields: [String] = [
-                v.name, v.verdict.rawValue, v.cause.rawValue, v.expectationMet.map { $0 ? "true" : "false" } ?? "", v.allocator,
+                v.name, v.verdict.rawValue, v.cause.rawValue, v.expectationMet.map { $0 ? "true" : "false" } ?? "",
+                v.allocator,
                 String(v.files), String(v.passes), num(v.seconds), num(v.filesPerS),
-                num(v.rssStartMB), num(v.rssEndMB), num(v.rssPeakMB), num(v.rssAfterSettleMB), num(v.heapLiveAfterSettleMB),
+                num(v.rssStartMB), num(v.rssEndMB), num(v.rssPeakMB), num(v.rssAfterSettleMB),
+                num(v.heapLiveAfterSettleMB),
                 num(v.slopeMBPer1000Files?.estimate), num(v.slopeMBPer1000Files?.low), num(v.slopeMBPer1000Files?.high),
                 num(v.robustSlopeMBPer1000Files), num(v.floorSlopeMBPerPass), num(v.heapLiveSlopeMBPer1000Files),
                 num(v.fdsSlopePer1000Files), v.fdsStart.map(String.init) ?? "", v.fdsEnd.map(String.init) ?? "",
-                v.exit.status.map(String.init) ?? "", v.exit.signal.map(String.init) ?? "", v.exit.failure ?? "", v.reason,
+                v.exit.status.map(String.init) ?? "", v.exit.signal.map(String.init) ?? "", v.exit.failure ?? "",
+                v.reason,
             ]
             lines.append(fields.map(quote).joined(separator: ","))
         }
@@ -30,7 +33,9 @@ public enum SummaryCSV {
 
     /// A field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
     public static func quote(_ field: String) -> String {
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return field
+        }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

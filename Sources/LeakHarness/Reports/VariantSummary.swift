@@ -105,7 +105,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public var document: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, knobs, overrides, allocator, files, passes, seconds, samples, exit, skipped, verdict, cause, reason, expect, document
+        case name, knobs, overrides, allocator, files, passes, seconds, samples, exit, skipped, verdict, cause, reason,
+            expect, document
         case filesPerS = "files_per_s"
         case rssStartMB = "rss_start_mb"
         case rssEndMB = "rss_end_mb"
@@ -160,7 +161,8 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         glibcHeap = outcome.report?.glibcHeap
         fdsStart = analysis.fdsStart
         fdsEnd = analysis.fdsEnd
-        exit = Exit(status: outcome.exitStatus, signal: outcome.signal, failure: outcome.failure ?? outcome.report?.failure)
+        exit = Exit(
+            status: outcome.exitStatus, signal: outcome.signal, failure: outcome.failure ?? outcome.report?.failure)
         skipped = outcome.report?.skipped ?? [:]
         verdict = analysis.verdict
         cause = analysis.cause
@@ -168,7 +170,9 @@ public struct VariantSummary: Sendable, Hashable, Codable {
         toDecide = analysis.toDecide
         decidedEarly = outcome.report?.decidedEarly
         jemallocPurged = outcome.report?.jemallocPurged
-        slopeMBPer1000Files = analysis.rssSlope.map { SlopeEstimate(estimate: r3($0.estimate), low: r3($0.low), high: r3($0.high)) }
+        slopeMBPer1000Files = analysis.rssSlope.map {
+            SlopeEstimate(estimate: r3($0.estimate), low: r3($0.low), high: r3($0.high))
+        }
         robustSlopeMBPer1000Files = analysis.rssRobustSlope.map(r3)
         floorSlopeMBPerPass = analysis.floorSlopeMBPerPass.map(r3)
         floorsMB = analysis.floorsMB.map(r3)

@@ -78,7 +78,8 @@ public struct GlibcHeapLayout: Sendable, Hashable, Codable {
         }
         // The totals after the last heap: mmapped chunks.
         if let tail = xml.components(separatedBy: "</heap>").last,
-           let line = tail.split(separator: "\n").first(where: { $0.contains("<total type=\"mmap\"") }) {
+            let line = tail.split(separator: "\n").first(where: { $0.contains("<total type=\"mmap\"") })
+        {
             layout.mmappedBytes = attribute("size", in: line) ?? 0
         }
         return layout
@@ -88,7 +89,8 @@ public struct GlibcHeapLayout: Sendable, Hashable, Codable {
     static func attribute(_ name: String, in tag: some StringProtocol) -> Int? {
         let key = " \(name)=\""
         guard let start = tag.range(of: key)?.upperBound,
-              let end = tag[start...].firstIndex(of: "\"") else { return nil }
+            let end = tag[start...].firstIndex(of: "\"")
+        else { return nil }
         return Int(tag[start..<end])
     }
 }

@@ -14,7 +14,9 @@ public final class SampleCSVWriter: @unchecked Sendable {
         guard fd >= 0 else { throw .open(path: path, errno: errno) }
         buffer = .allocate(byteCount: 512, alignment: 8)
         let header = SampleRow.header + "\n"
-        let ok = header.utf8.withContiguousStorageIfAvailable { Foundation.write(fd, $0.baseAddress, $0.count) == $0.count }
+        let ok = header.utf8.withContiguousStorageIfAvailable {
+            Foundation.write(fd, $0.baseAddress, $0.count) == $0.count
+        }
         guard ok == true else { throw .write(path: path, errno: errno) }
     }
 

@@ -27,8 +27,10 @@ public final class Sampler: Sendable {
 
     /// A sampler writing to `csvPath`, reading `counters`; time 0 is now. With `keepRows`, it also keeps every row
     /// in memory, in an array reserved here for `reserve` rows, so that sampling allocates nothing until it is full.
-    public init(csvPath: String, counters: PipelineCounters, intervalMs: Int, keepRows: Bool = false,
-                reserve: Int = 4096) throws(SamplingError) {
+    public init(
+        csvPath: String, counters: PipelineCounters, intervalMs: Int, keepRows: Bool = false,
+        reserve: Int = 4096
+    ) throws(SamplingError) {
         // The full status about twice a second, whatever the interval: its VmHWM is a maximum since the start,
         // and threads change rarely; statm gives RSS at every sample.
         reader = try ProcReader(statusEvery: max(1, Self.statusIntervalMs / max(1, intervalMs)))
@@ -90,7 +92,8 @@ public final class Sampler: Sendable {
                 next += intervalNs
                 let now = Self.now()
                 if next > now {
-                    var request = timespec(tv_sec: Int((next - now) / 1_000_000_000), tv_nsec: Int((next - now) % 1_000_000_000))
+                    var request = timespec(
+                        tv_sec: Int((next - now) / 1_000_000_000), tv_nsec: Int((next - now) % 1_000_000_000))
                     nanosleep(&request, nil)
                 } else {
                     next = now

@@ -18,7 +18,8 @@ public enum SamplerProbe {
     /// The sampler is configured for a scenario's default interval (50 ms), which sets how often it reads the full
     /// `/proc/self/status` (every tenth sample); the samples themselves are taken back to back.
     public static func measure(samples: Int) throws(SamplingError) -> Cost {
-        let sampler = try Sampler(csvPath: "/dev/null", counters: PipelineCounters(), intervalMs: VariantConfig().sampleIntervalMs)
+        let sampler = try Sampler(
+            csvPath: "/dev/null", counters: PipelineCounters(), intervalMs: VariantConfig().sampleIntervalMs)
         for _ in 0..<100 { sampler.sampleOnce() }
         let allocatedBefore = AllocatorStats.threadAllocatedBytes()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -29,7 +30,8 @@ public enum SamplerProbe {
         if let allocatedBefore, let allocatedAfter {
             perSample = Double(allocatedAfter - allocatedBefore) / Double(samples)
         }
-        return Cost(samples: samples, microsecondsPerSample: Double(end - start) / 1000 / Double(samples),
-                    bytesAllocatedPerSample: perSample, allocator: sampler.allocatorSource.rawValue)
+        return Cost(
+            samples: samples, microsecondsPerSample: Double(end - start) / 1000 / Double(samples),
+            bytesAllocatedPerSample: perSample, allocator: sampler.allocatorSource.rawValue)
     }
 }

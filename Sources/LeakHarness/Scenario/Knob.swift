@@ -16,7 +16,9 @@ public enum Knob: String, Sendable, CaseIterable, Codable, Comparable {
     /// Whether the YAML value must be an integer (or, for `settle`, a number).
     public var isNumeric: Bool {
         switch self {
-        case .workers, .shardSize, .files, .passes, .settle, .seed, .sampleIntervalMs, .lgProfSample, .ceilingMB, .timeLimitS: true
+        case .workers, .shardSize, .files, .passes, .settle, .seed, .sampleIntervalMs, .lgProfSample, .ceilingMB,
+            .timeLimitS:
+            true
         default: false
         }
     }

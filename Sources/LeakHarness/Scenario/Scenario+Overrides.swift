@@ -24,7 +24,8 @@ extension Scenario {
                 let option = overrides[.files] != nil ? "--files" : (overrides[.passes] != nil ? "--passes" : "files")
                 throw .invalidOverride(
                     option: option,
-                    reason: "\(variant.name): \(variant.config.pipeline.files) files × \(variant.config.pipeline.passes) passes leave \(kept) "
+                    reason:
+                        "\(variant.name): \(variant.config.pipeline.files) files × \(variant.config.pipeline.passes) passes leave \(kept) "
                         + "after the warm-up, fewer than min_files \(thresholds.minFiles) of \(name)")
             }
         }

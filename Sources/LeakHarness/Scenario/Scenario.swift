@@ -57,8 +57,10 @@ public struct Variant: Sendable, Hashable {
     /// What of the case study the step's knobs stand for, when it is not the knobs themselves (`models:`).
     public var models: String?
 
-    public init(name: String, config: VariantConfig, overrides: [Knob: String] = [:], expect: Expectation? = nil,
-                document: String? = nil, models: String? = nil) {
+    public init(
+        name: String, config: VariantConfig, overrides: [Knob: String] = [:], expect: Expectation? = nil,
+        document: String? = nil, models: String? = nil
+    ) {
         self.name = name
         self.config = config
         self.overrides = overrides
@@ -84,8 +86,10 @@ public struct Scenario: Sendable, Hashable {
     public var from: String?
     public var to: String?
 
-    public init(name: String, description: String, path: String, base: VariantConfig, variants: [Variant],
-                thresholds: Thresholds = Thresholds(), steps: [String]? = nil, from: String? = nil, to: String? = nil) {
+    public init(
+        name: String, description: String, path: String, base: VariantConfig, variants: [Variant],
+        thresholds: Thresholds = Thresholds(), steps: [String]? = nil, from: String? = nil, to: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.path = path

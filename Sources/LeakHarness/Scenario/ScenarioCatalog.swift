@@ -40,12 +40,15 @@ public struct ScenarioCatalog: Sendable, Hashable {
         let local = (currentDirectory as NSString).appendingPathComponent("scenarios")
         searched.append(local)
         if isDirectory(local) { return ScenarioCatalog(directory: local) }
-        let exe = executablePath ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let exe =
+            executablePath ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments.first ?? ""
         var dir = (exe as NSString).deletingLastPathComponent
         while dir.count > 1 {
             let candidate = (dir as NSString).appendingPathComponent("scenarios")
-            if isDirectory(candidate), FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("Package.swift")) {
+            if isDirectory(candidate),
+                FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("Package.swift"))
+            {
                 return ScenarioCatalog(directory: candidate)
             }
             dir = (dir as NSString).deletingLastPathComponent
@@ -131,13 +134,18 @@ public struct ScenarioCatalog: Sendable, Hashable {
     /// `LEAK|RETENTION (descriptors, native-buffers)`.
     static func describe(_ expect: Expectation) -> String {
         let verdicts = expect.verdicts.map(\.rawValue).joined(separator: "|")
-        return expect.causes.isEmpty ? verdicts : "\(verdicts) (\(expect.causes.map(\.rawValue).joined(separator: ", ")))"
+        return expect.causes.isEmpty
+            ? verdicts : "\(verdicts) (\(expect.causes.map(\.rawValue).joined(separator: ", ")))"
     }
 
     static func explicitPath(_ nameOrPath: String) -> String? {
-        if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") { return nameOrPath }
+        if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
+            return nameOrPath
+        }
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), !isDir.boolValue { return nameOrPath }
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), !isDir.boolValue {
+            return nameOrPath
+        }
         return nil
     }
 

@@ -76,8 +76,9 @@ public struct ScenarioListing: Sendable, Hashable, Encodable {
                 scenarios.append(ScenarioEntry(scenario))
             case .failure(let error):
                 errors += error.problems.map { problem in
-                    Problem(file: Self.file(of: problem) ?? path, line: problem.line, key: problem.key,
-                            message: problem.description)
+                    Problem(
+                        file: Self.file(of: problem) ?? path, line: problem.line, key: problem.key,
+                        message: problem.description)
                 }
             }
         }
@@ -102,13 +103,15 @@ public struct ScenarioListing: Sendable, Hashable, Encodable {
 
 extension ScenarioListing.ScenarioEntry {
     init(_ scenario: Scenario) {
-        self.init(name: scenario.name, description: scenario.description, file: scenario.path,
-                  thresholds: RunSummary.Limits(scenario.thresholds),
-                  variants: scenario.variants.map { v in
-                      .init(name: v.name, overrides: v.overrides, knobs: v.config.knobs, expect: v.expect,
-                            document: v.document, models: v.models)
-                  },
-                  steps: scenario.steps, from: scenario.from, to: scenario.to)
+        self.init(
+            name: scenario.name, description: scenario.description, file: scenario.path,
+            thresholds: RunSummary.Limits(scenario.thresholds),
+            variants: scenario.variants.map { v in
+                .init(
+                    name: v.name, overrides: v.overrides, knobs: v.config.knobs, expect: v.expect,
+                    document: v.document, models: v.models)
+            },
+            steps: scenario.steps, from: scenario.from, to: scenario.to)
     }
 }
 

@@ -45,10 +45,13 @@ public enum ScenarioLoader {
             throw yamlError(error, file: path, yaml: yaml)
         }
         guard let root else {
-            throw .invalid(file: path, line: 1, key: "(document)", reason: "the file is empty; expected a mapping with name, description and variants")
+            throw .invalid(
+                file: path, line: 1, key: "(document)",
+                reason: "the file is empty; expected a mapping with name, description and variants")
         }
         let url = URL(fileURLWithPath: path)
-        let expectedName: String? = url.deletingLastPathComponent().lastPathComponent == "scenarios"
+        let expectedName: String? =
+            url.deletingLastPathComponent().lastPathComponent == "scenarios"
             ? url.deletingPathExtension().lastPathComponent : nil
         let reader = ScenarioReader(file: path, allowFaults: allowFaults, expectedName: expectedName)
         return try reader.scenario(root)
@@ -61,8 +64,8 @@ public enum ScenarioLoader {
         }
         switch error {
         case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+            let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
             let reason = context.map { "\($0.text) (line \($0.mark.line)): \(problem)" } ?? problem
             return .invalid(file: file, line: max(1, mark.line), key: "(yaml)", reason: "invalid YAML: \(reason)")
         case let .reader(problem, offset, _, _):
@@ -70,8 +73,9 @@ public enum ScenarioLoader {
             return .invalid(file: file, line: line, key: "(yaml)", reason: "invalid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? "?"
-            return .invalid(file: file, line: max(1, context.mark.line), key: key,
-                            reason: "duplicate key '\(duplicates.joined(separator: "', '"))' in one mapping")
+            return .invalid(
+                file: file, line: max(1, context.mark.line), key: key,
+                reason: "duplicate key '\(duplicates.joined(separator: "', '"))' in one mapping")
         default:
             return .invalid(file: file, line: 1, key: "(yaml)", reason: "invalid YAML: \(error)")
         }
@@ -81,7 +85,8 @@ public enum ScenarioLoader {
     public static func isSafeName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 64, !name.hasPrefix(".") else { return false }
         return name.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F
+                || c == 0x2D
         }
     }
 

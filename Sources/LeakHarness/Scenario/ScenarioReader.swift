@@ -92,7 +92,8 @@ struct ScenarioReader {
 
     func number(_ node: Node, path: String) throws(ScenarioError) -> Double {
         guard case .scalar(let scalar) = node, Self.tag(node) == .int || Self.tag(node) == .float,
-              let x = Double.construct(from: scalar) ?? Int.construct(from: scalar).map(Double.init) else {
+            let x = Double.construct(from: scalar) ?? Int.construct(from: scalar).map(Double.init)
+        else {
             throw fail(node, path, "expected a number, found \(Self.kind(node))")
         }
         return x
@@ -132,8 +133,9 @@ struct ScenarioReader {
             let keyPath = "\(path).\(entry.key)"
             let value = attempt { () throws(ScenarioError) -> (Knob, String) in
                 guard let knob = Knob(rawValue: entry.key) else {
-                    throw unknownKey(entry.key, entry.keyNode, path: keyPath,
-                                     valid: Knob.allCases.map(\.rawValue) + extra)
+                    throw unknownKey(
+                        entry.key, entry.keyNode, path: keyPath,
+                        valid: Knob.allCases.map(\.rawValue) + extra)
                 }
                 return (knob, try knobValue(knob, entry.value, path: keyPath))
             }
@@ -146,8 +148,10 @@ struct ScenarioReader {
     func safeName(_ node: Node, path: String, what: String) throws(ScenarioError) -> String {
         let name = try text(node, path: path)
         guard ScenarioLoader.isSafeName(name) else {
-            throw fail(node, path, "\(what) '\(name)' is not safe as a file name: "
-                       + "use 1-64 of [A-Za-z0-9._-], not starting with '.'")
+            throw fail(
+                node, path,
+                "\(what) '\(name)' is not safe as a file name: "
+                    + "use 1-64 of [A-Za-z0-9._-], not starting with '.'")
         }
         return name
     }
@@ -165,7 +169,9 @@ struct ScenarioReader {
                 switch entry.key {
                 case "verdict": found = entry.value
                 case "cause": causeNode = entry.value
-                default: throw unknownKey(entry.key, entry.keyNode, path: "\(path).\(entry.key)", valid: ["verdict", "cause"])
+                default:
+                    throw unknownKey(
+                        entry.key, entry.keyNode, path: "\(path).\(entry.key)", valid: ["verdict", "cause"])
                 }
             }
             guard let found else { throw fail(node, path, "missing 'verdict'") }
@@ -176,13 +182,15 @@ struct ScenarioReader {
         let grows = verdict == .leak || verdict == .retention
         guard let causeNode else {
             if grows {
-                throw fail(node, path, "\(verdict.rawValue) names its cause: {verdict: \(verdict.rawValue), cause: ...}")
+                throw fail(
+                    node, path, "\(verdict.rawValue) names its cause: {verdict: \(verdict.rawValue), cause: ...}")
             }
             return Expectation(verdicts: [verdict], causes: [.none])
         }
         let cause = try single(causeNode, path: "\(path).cause", of: Cause.self, what: "cause")
         if grows == (cause == .none) {
-            let reason = grows ? "\(verdict.rawValue) needs a cause other than none" : "\(verdict.rawValue) has the cause none"
+            let reason =
+                grows ? "\(verdict.rawValue) needs a cause other than none" : "\(verdict.rawValue) has the cause none"
             throw fail(causeNode, "\(path).cause", reason)
         }
         return Expectation(verdicts: [verdict], causes: [cause])
@@ -211,8 +219,9 @@ struct ScenarioReader {
             let word = try text(item, path: path)
             guard let value = T(rawValue: word) else {
                 let hint = ScenarioLoader.suggestion(for: word, among: valid).map { "did you mean '\($0)'? " } ?? ""
-                throw fail(item, path,
-                           "unknown \(what) '\(word)'; \(hint)expected one of: \(valid.joined(separator: ", "))")
+                throw fail(
+                    item, path,
+                    "unknown \(what) '\(word)'; \(hint)expected one of: \(valid.joined(separator: ", "))")
             }
             if !out.contains(value) { out.append(value) }
         }
@@ -254,8 +263,9 @@ struct ScenarioReader {
     /// The scenario, or every problem of the document in line order (one problem alone, several as `.several`).
     func scenario(_ root: Node) throws(ScenarioError) -> Scenario {
         guard case .mapping = root else {
-            throw fail(root, "(document)",
-                       "expected a mapping with name, description and variants, found \(Self.kind(root))")
+            throw fail(
+                root, "(document)",
+                "expected a mapping with name, description and variants, found \(Self.kind(root))")
         }
         let scenario = read(root)
         let found = problems.list.filter { if case .several = $0 { false } else { true } }
@@ -275,8 +285,10 @@ struct ScenarioReader {
         var byKey: [String: Entry] = [:]
         for entry in top {
             guard ScenarioLoader.topLevelKeys.contains(entry.key) else {
-                problems.list.append(unknownKey(entry.key, entry.keyNode, path: entry.key,
-                                                valid: ScenarioLoader.topLevelKeys))
+                problems.list.append(
+                    unknownKey(
+                        entry.key, entry.keyNode, path: entry.key,
+                        valid: ScenarioLoader.topLevelKeys))
                 continue
             }
             byKey[entry.key] = entry
@@ -309,7 +321,8 @@ struct ScenarioReader {
         }
 
         let before = problems.list.count
-        let thresholds = byKey["thresholds"]
+        let thresholds =
+            byKey["thresholds"]
             .flatMap { e in attempt { () throws(ScenarioError) in try self.thresholds(e.value) } }
             ?? Thresholds()
         let thresholdsOK = problems.list.count == before
@@ -332,17 +345,19 @@ struct ScenarioReader {
         var variantsOK = false
         var names: [String] = []
         if let variantsEntry = required("variants"),
-           let variantEntries = attempt({ () throws(ScenarioError) in
-               try entries(variantsEntry.value, path: "variants")
-           }) {
+            let variantEntries = attempt({ () throws(ScenarioError) in
+                try entries(variantsEntry.value, path: "variants")
+            })
+        {
             if variantEntries.isEmpty {
                 problems.list.append(fail(variantsEntry.value, "variants", "expected at least one variant"))
             }
             names = variantEntries.map(\.key)
             variantsOK = !variantEntries.isEmpty
             for entry in variantEntries {
-                let read = variant(entry, base: base, thresholds: thresholds, checkFiles: baseOK && thresholdsOK,
-                                   baseFilesNode: baseFilesNode)
+                let read = variant(
+                    entry, base: base, thresholds: thresholds, checkFiles: baseOK && thresholdsOK,
+                    baseFilesNode: baseFilesNode)
                 if let read { variants.append(read) } else { variantsOK = false }
             }
         }
@@ -368,27 +383,33 @@ struct ScenarioReader {
                 steps = list
             } else {
                 let found = Self.kind(entry.value)
-                problems.list.append(fail(entry.value, "steps", "expected a non-empty list of variant names, found \(found)"))
+                problems.list.append(
+                    fail(entry.value, "steps", "expected a non-empty list of variant names, found \(found)"))
             }
         }
         let from = byKey["from"].flatMap { e in attempt { () throws(ScenarioError) in try known(e.value, "from") } }
         let to = byKey["to"].flatMap { e in attempt { () throws(ScenarioError) in try known(e.value, "to") } }
         if (byKey["from"] == nil) != (byKey["to"] == nil) {
             let present = byKey["from"] ?? byKey["to"]!
-            problems.list.append(fail(present.keyNode, present.key,
-                                      "'from' and 'to' go together; add '\(byKey["from"] == nil ? "from" : "to")'"))
+            problems.list.append(
+                fail(
+                    present.keyNode, present.key,
+                    "'from' and 'to' go together; add '\(byKey["from"] == nil ? "from" : "to")'"))
         }
         if let from, from == to {
             problems.list.append(fail(byKey["to"]!.value, "to", "'from' and 'to' name the same variant '\(from)'"))
         }
         guard problems.list.isEmpty, let name, let description, variantsOK else { return nil }
-        return Scenario(name: name, description: description, path: file, base: base, variants: variants,
-                        thresholds: thresholds, steps: steps, from: from, to: to)
+        return Scenario(
+            name: name, description: description, path: file, base: base, variants: variants,
+            thresholds: thresholds, steps: steps, from: from, to: to)
     }
 
     /// One variant, or nil with its problems recorded; its file count is checked only when `checkFiles`.
-    func variant(_ entry: Entry, base: VariantConfig, thresholds: Thresholds, checkFiles: Bool,
-                 baseFilesNode: Node?) -> Variant? {
+    func variant(
+        _ entry: Entry, base: VariantConfig, thresholds: Thresholds, checkFiles: Bool,
+        baseFilesNode: Node?
+    ) -> Variant? {
         let path = "variants.\(entry.key)"
         let before = problems.list.count
         let variantName = attempt { () throws(ScenarioError) in
@@ -425,13 +446,17 @@ struct ScenarioReader {
         let kept = ScenarioLoader.filesAfterWarmup(config, thresholds: thresholds)
         if checkFiles, kept < thresholds.minFiles {
             let node = entry.value.mapping?["files"] ?? entry.value.mapping?["passes"] ?? baseFilesNode ?? entry.keyNode
-            problems.list.append(fail(node, "\(path).files",
-                "\(config.pipeline.files) files × \(config.pipeline.passes) passes leave \(kept) after the warm-up "
-                + "(warmup_fraction \(thresholds.warmupFraction)), fewer than min_files \(thresholds.minFiles)"))
+            problems.list.append(
+                fail(
+                    node, "\(path).files",
+                    "\(config.pipeline.files) files × \(config.pipeline.passes) passes leave \(kept) after the warm-up "
+                        + "(warmup_fraction \(thresholds.warmupFraction)), fewer than min_files \(thresholds.minFiles)")
+            )
         }
         guard problems.list.count == before, let variantName else { return nil }
-        return Variant(name: variantName, config: config, overrides: overrides, expect: expect, document: document,
-                       models: models)
+        return Variant(
+            name: variantName, config: config, overrides: overrides, expect: expect, document: document,
+            models: models)
     }
 
     /// Applies validated knobs in catalogue order.

@@ -35,7 +35,9 @@ public struct ELFSymbols: Sendable {
             throw .badELF(path: path, reason: error.localizedDescription)
         }
         let parsed: Result<([Symbol], [Segment]), SitesError> = data.withUnsafeBytes { bytes in
-            do throws(SitesError) { return .success(try Self.parse(bytes, path: path)) } catch { return .failure(error) }
+            do throws(SitesError) { return .success(try Self.parse(bytes, path: path)) } catch {
+                return .failure(error)
+            }
         }
         let (symbols, segments) = try parsed.get()
         self.symbols = symbols
@@ -44,7 +46,9 @@ public struct ELFSymbols: Sendable {
 
     /// The virtual address that file offset `offset` is loaded at, if a segment loads it.
     public func virtualAddress(fileOffset offset: UInt64) -> UInt64? {
-        guard let segment = segments.first(where: { offset >= $0.offset && offset < $0.offset + $0.size }) else { return nil }
+        guard let segment = segments.first(where: { offset >= $0.offset && offset < $0.offset + $0.size }) else {
+            return nil
+        }
         return offset - segment.offset + segment.vaddr
     }
 
@@ -61,7 +65,8 @@ public struct ELFSymbols: Sendable {
         return candidate
     }
 
-    private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(SitesError) -> ([Symbol], [Segment]) {
+    private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(SitesError) -> ([Symbol], [Segment])
+    {
         func u16(_ at: Int) -> UInt16 { bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian }
         func u32(_ at: Int) -> UInt32 { bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian }
         func u64(_ at: Int) -> UInt64 { bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian }
@@ -77,7 +82,9 @@ public struct ELFSymbols: Sendable {
         var segments: [Segment] = []
         for index in 0..<phnum {
             let at = phoff + index * phentsize
-            guard phentsize >= 56, inBounds(at, 56) else { throw .badELF(path: path, reason: "program header \(index) out of bounds") }
+            guard phentsize >= 56, inBounds(at, 56) else {
+                throw .badELF(path: path, reason: "program header \(index) out of bounds")
+            }
             if u32(at) == 1 {  // PT_LOAD
                 segments.append(Segment(offset: u64(at + 8), vaddr: u64(at + 16), size: u64(at + 32)))
             }
@@ -87,9 +94,13 @@ public struct ELFSymbols: Sendable {
         var sections: [Section] = []
         for index in 0..<shnum {
             let at = shoff + index * shentsize
-            guard shentsize >= 64, inBounds(at, 64) else { throw .badELF(path: path, reason: "section header \(index) out of bounds") }
-            sections.append(Section(type: u32(at + 4), offset: Int(u64(at + 24)), size: Int(u64(at + 32)),
-                                    link: Int(u32(at + 40)), entsize: Int(u64(at + 56))))
+            guard shentsize >= 64, inBounds(at, 64) else {
+                throw .badELF(path: path, reason: "section header \(index) out of bounds")
+            }
+            sections.append(
+                Section(
+                    type: u32(at + 4), offset: Int(u64(at + 24)), size: Int(u64(at + 32)),
+                    link: Int(u32(at + 40)), entsize: Int(u64(at + 56))))
         }
         // .symtab (type 2) when present, it is a superset of .dynsym (type 11).
         let table = sections.first { $0.type == 2 } ?? sections.first { $0.type == 11 }

@@ -99,7 +99,8 @@ public struct HeapDump: Sendable, Hashable {
             }
             if period == nil {
                 guard line.hasPrefix("heap_v2/"), let value = Int(line.dropFirst("heap_v2/".count)), value > 0 else {
-                    throw .malformed(path: path, line: lineNumber, reason: "expected `heap_v2/<period>`, found `\(line.prefix(40))`")
+                    throw .malformed(
+                        path: path, line: lineNumber, reason: "expected `heap_v2/<period>`, found `\(line.prefix(40))`")
                 }
                 period = value
             } else if line == "MAPPED_LIBRARIES:" {
@@ -133,8 +134,9 @@ public struct HeapDump: Sendable, Hashable {
         }
         guard let period else { throw .malformed(path: path, line: 1, reason: "empty file") }
         let sum = stacks.reduce((0, 0)) { ($0.0 + $1.objects, $0.1 + $1.bytes) }
-        return HeapDump(period: period, totalObjects: totals?.0 ?? sum.0, totalBytes: totals?.1 ?? sum.1,
-                        stacks: stacks, mappings: mappings)
+        return HeapDump(
+            period: period, totalObjects: totals?.0 ?? sum.0, totalBytes: totals?.1 ?? sum.1,
+            stacks: stacks, mappings: mappings)
     }
 
     /// Estimated live bytes over every stack, each unbiased.
@@ -157,8 +159,9 @@ public struct HeapDump: Sendable, Hashable {
     private static func parseCounts(_ text: Substring) -> (Int, Int)? {
         let parts = text.split(separator: "[", maxSplits: 1)[0].split(separator: ":")
         guard parts.count == 2,
-              let objects = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let bytes = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
+            let objects = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+            let bytes = Int(parts[1].trimmingCharacters(in: .whitespaces))
+        else { return nil }
         return (objects, bytes)
     }
 
@@ -168,7 +171,8 @@ public struct HeapDump: Sendable, Hashable {
         guard fields.count >= 5 else { return nil }
         let range = fields[0].split(separator: "-")
         guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
-              let offset = UInt64(fields[2], radix: 16) else { return nil }
+            let offset = UInt64(fields[2], radix: 16)
+        else { return nil }
         let path = fields.count > 5 ? fields[5].trimmingCharacters(in: .whitespaces) : ""
         return Mapping(start: start, end: end, permissions: String(fields[1]), offset: offset, path: path)
     }

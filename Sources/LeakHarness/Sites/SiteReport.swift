@@ -4,7 +4,9 @@ import Foundation
 /// sites, `sites.csv` and a markdown section.
 public enum SiteReport {
     /// Ranked sites of every profiled variant of the run, in run order; empty when no variant was profiled.
-    public static func analyze(runDirectory: String, rule: SiteRanking.Rule = .init()) throws(SitesError) -> [VariantSites] {
+    public static func analyze(
+        runDirectory: String, rule: SiteRanking.Rule = .init()
+    ) throws(SitesError) -> [VariantSites] {
         let root = "\(runDirectory)/profiles"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         let order = runOrder(runDirectory)
@@ -12,8 +14,10 @@ public enum SiteReport {
         let foreign = (try? RunReporter.loadManifest(runDirectory: runDirectory))?.scenario == "watch"
         var result: [VariantSites] = []
         for name in sorted {
-            if let sites = try analyze(profileDirectory: "\(root)/\(name)", variant: name, runDirectory: runDirectory,
-                                       rule: rule, foreignProgram: foreign) {
+            if let sites = try analyze(
+                profileDirectory: "\(root)/\(name)", variant: name, runDirectory: runDirectory,
+                rule: rule, foreignProgram: foreign)
+            {
                 result.append(sites)
             }
         }
@@ -23,9 +27,11 @@ public enum SiteReport {
     /// Ranked sites of one variant's dumps; nil when the directory holds no `pass-N.heap`. `foreignProgram`: the
     /// dumps are of a command `watch` ran, whose own code is in any module (the site is its first frame outside the
     /// allocator, the C library and the runtimes), not in ours.
-    public static func analyze(profileDirectory: String, variant: String, runDirectory: String? = nil,
-                               rule: SiteRanking.Rule = .init(),
-                               foreignProgram: Bool = false) throws(SitesError) -> VariantSites? {
+    public static func analyze(
+        profileDirectory: String, variant: String, runDirectory: String? = nil,
+        rule: SiteRanking.Rule = .init(),
+        foreignProgram: Bool = false
+    ) throws(SitesError) -> VariantSites? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: profileDirectory)) ?? []
         let passes = names.compactMap { name -> Int? in
             guard name.hasPrefix("pass-"), name.hasSuffix(".heap"), !name.hasSuffix("-held.heap") else { return nil }
@@ -59,9 +65,12 @@ public enum SiteReport {
                     let index = symbolizer.siteIndex(of: stack, in: dump)
                     let frame = index.map { symbolizer.frame(stack.addresses[$0], in: dump) }
                     let key = frame.map { $0.symbol ?? $0.function } ?? "(allocator only)"
-                    var site = sites[key] ?? Accumulator(function: frame?.function ?? key,
-                                                         after: Array(repeating: 0, count: passes.count),
-                                                         held: Array(repeating: 0, count: passes.count))
+                    var site =
+                        sites[key]
+                        ?? Accumulator(
+                            function: frame?.function ?? key,
+                            after: Array(repeating: 0, count: passes.count),
+                            held: Array(repeating: 0, count: passes.count))
                     if held {
                         site.held[passIndex] += estimate.bytes
                     } else {
@@ -96,17 +105,21 @@ public enum SiteReport {
                 let dump = dumps[largest.dump]
                 let frame = symbolizer.frame(largest.addresses[largest.siteIndex], in: dump)
                 fileLine = frame.fileAddress.flatMap { lines[$0] } ?? ""
-                stack = largest.addresses[largest.siteIndex...].prefix(8).map { symbolizer.frame($0, in: dump).function }
+                stack = largest.addresses[largest.siteIndex...].prefix(8).map {
+                    symbolizer.frame($0, in: dump).function
+                }
             }
-            return AllocationSite(rank: offset + 1, function: site.function, symbol: key, fileLine: fileLine, verdict: verdict,
-                                  afterBytes: site.after, heldBytes: haveHeld ? site.held : [], objectsLastPass: site.objectsLast,
-                                  stack: stack)
+            return AllocationSite(
+                rank: offset + 1, function: site.function, symbol: key, fileLine: fileLine, verdict: verdict,
+                afterBytes: site.after, heldBytes: haveHeld ? site.held : [], objectsLastPass: site.objectsLast,
+                stack: stack)
         }
         let measured = runDirectory.flatMap { measuredGrowthPerPass(runDirectory: $0, variant: variant) }
         let lastDump = "\(profileDirectory)/pass-\(passes.last!).heap"
         let changed = modificationDate(executable).map { $0 > (modificationDate(lastDump) ?? $0) } ?? false
-        return VariantSites(variant: variant, period: period, passes: passes.count, executable: executable,
-                            executableChanged: changed, measuredGrowthPerPass: measured, sites: ranked)
+        return VariantSites(
+            variant: variant, period: period, passes: passes.count, executable: executable,
+            executableChanged: changed, measuredGrowthPerPass: measured, sites: ranked)
     }
 
     /// Analyzes the run directory and writes `sites.csv` and `sites.md` into it; writes nothing when no variant was profiled.
@@ -126,21 +139,25 @@ public enum SiteReport {
     }
 
     /// The columns of `sites.csv`.
-    public static let csvHeader = ["variant", "rank", "function", "file_line", "slope_mb_per_pass", "held_mb_peak",
-                                   "bytes_last_pass_mb", "growing", "kind", "released_mb_peak", "objects_last_pass",
-                                   "after_mb_per_pass", "held_mb_per_pass", "symbol"]
+    public static let csvHeader = [
+        "variant", "rank", "function", "file_line", "slope_mb_per_pass", "held_mb_peak",
+        "bytes_last_pass_mb", "growing", "kind", "released_mb_peak", "objects_last_pass",
+        "after_mb_per_pass", "held_mb_per_pass", "symbol",
+    ]
 
     /// `sites.csv` (RFC 4180): one row per site of every variant, in rank order.
     public static func csv(_ variants: [VariantSites]) -> String {
         var rows = [csvHeader]
         for variant in variants {
             for site in variant.sites {
-                rows.append([variant.variant, String(site.rank), site.function, site.fileLine,
-                             mb(site.verdict.slopePerPass), mb(site.verdict.heldPeak), mb(site.verdict.last),
-                             site.growing ? "true" : "false", site.verdict.kind.rawValue, mb(site.verdict.releasedPeak),
-                             String(format: "%.0f", site.objectsLastPass),
-                             site.afterBytes.map(mb).joined(separator: ";"), site.heldBytes.map(mb).joined(separator: ";"),
-                             site.symbol])
+                rows.append([
+                    variant.variant, String(site.rank), site.function, site.fileLine,
+                    mb(site.verdict.slopePerPass), mb(site.verdict.heldPeak), mb(site.verdict.last),
+                    site.growing ? "true" : "false", site.verdict.kind.rawValue, mb(site.verdict.releasedPeak),
+                    String(format: "%.0f", site.objectsLastPass),
+                    site.afterBytes.map(mb).joined(separator: ";"), site.heldBytes.map(mb).joined(separator: ";"),
+                    site.symbol,
+                ])
             }
         }
         return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
@@ -149,24 +166,32 @@ public enum SiteReport {
     /// The markdown section: the rule, then per variant its top sites, the stacks of the top three and the `jeprof` command.
     public static func markdown(_ variants: [VariantSites], top: Int = 5) -> String {
         var out = "## Where it is allocated\n\n"
-        let profiled = variants.map { "`\($0.variant)` (\($0.passes) passes, one sample per \(kib($0.period)) KiB on average)" }
+        let profiled = variants.map {
+            "`\($0.variant)` (\($0.passes) passes, one sample per \(kib($0.period)) KiB on average)"
+        }
         out += "Profiled with jemalloc's sampling heap profiler (`--sites`): \(profiled.joined(separator: ", ")). "
         out += "Other runs and variants were not profiled.\n\n"
-        out += "A site is the first frame of a sampled stack in the program's own modules (allocator, C library, Swift runtime "
-        out += "and standard-library frames skipped). Bytes are jemalloc's unbiased estimates. **growing**: its bytes after "
-        out += "each pass's release never decrease and rise by at least 1 MiB and 10% (a leak); **held-released**: held at "
+        out +=
+            "A site is the first frame of a sampled stack in the program's own modules (allocator, C library, Swift runtime "
+        out +=
+            "and standard-library frames skipped). Bytes are jemalloc's unbiased estimates. **growing**: its bytes after "
+        out +=
+            "each pass's release never decrease and rise by at least 1 MiB and 10% (a leak); **held-released**: held at "
         out += "the pass's peak and released at its end (retention); **steady**: neither.\n"
         for variant in variants {
             out += "\n### `\(variant.variant)`\n\n"
             let growing = variant.sites.filter(\.growing)
             if variant.executableChanged {
-                out += "**Warning**: `\(variant.executable)` changed after the dumps were written; the names below may be wrong.\n\n"
+                out +=
+                    "**Warning**: `\(variant.executable)` changed after the dumps were written; the names below may be wrong.\n\n"
             }
             if let measured = variant.measuredGrowthPerPass {
-                out += "Measured live-heap growth (`stats.allocated` at each pass's release): \(mb(measured)) MB per pass. "
+                out +=
+                    "Measured live-heap growth (`stats.allocated` at each pass's release): \(mb(measured)) MB per pass. "
             }
             out += growing.isEmpty ? "No site grows.\n\n" : "\(growing.count) growing site(s).\n\n"
-            out += "| rank | function | file:line | kind | slope MB/pass | share of growth | held MB (peak) | released MB (peak) | MB after last pass |\n"
+            out +=
+                "| rank | function | file:line | kind | slope MB/pass | share of growth | held MB (peak) | released MB (peak) | MB after last pass |\n"
             out += "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n"
             for site in variant.sites.prefix(top) {
                 var share = ""
@@ -185,7 +210,8 @@ public enum SiteReport {
             let dir = "profiles/\(variant.variant)"
             out += "\nTo dig further (run from the run directory):\n\n```\n"
             out += "jeprof --base=\(dir)/pass-1.heap \(variant.executable) \(dir)/pass-\(variant.passes).heap\n"
-            out += "jeprof --base=\(dir)/pass-\(variant.passes).heap \(variant.executable) \(dir)/pass-\(variant.passes)-held.heap\n```\n"
+            out +=
+                "jeprof --base=\(dir)/pass-\(variant.passes).heap \(variant.executable) \(dir)/pass-\(variant.passes)-held.heap\n```\n"
         }
         return out
     }
@@ -199,7 +225,9 @@ public enum SiteReport {
 
     private static func kib(_ bytes: Int) -> String { String(bytes / 1024) }
 
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
+    }
 
     static func csvField(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
@@ -216,31 +244,39 @@ public enum SiteReport {
 
     /// The executable's path among a dump's mappings: the first mapped file that is not a shared library.
     static func executablePath(_ dump: HeapDump) -> String? {
-        dump.mappings.first { !$0.path.isEmpty && !$0.path.hasPrefix("[") && !($0.path as NSString).lastPathComponent.contains(".so") }?.path
+        dump.mappings.first {
+            !$0.path.isEmpty && !$0.path.hasPrefix("[") && !($0.path as NSString).lastPathComponent.contains(".so")
+        }?.path
     }
 
     /// Variant name → position in `run.json`.
     private static func runOrder(_ runDirectory: String) -> [String: Int] {
         guard let data = FileManager.default.contents(atPath: "\(runDirectory)/run.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let variants = object["variants"] as? [[String: Any]] else { return [:] }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let variants = object["variants"] as? [[String: Any]]
+        else { return [:] }
         var order: [String: Int] = [:]
-        for (index, variant) in variants.enumerated() { if let name = variant["name"] as? String { order[name] = index } }
+        for (index, variant) in variants.enumerated() {
+            if let name = variant["name"] as? String { order[name] = index }
+        }
         return order
     }
 
     /// Slope per pass of `heap_live_bytes` sampled at each pass's release point, from `samples/<variant>.{csv,result.json}`.
     static func measuredGrowthPerPass(runDirectory: String, variant: String) -> Double? {
         guard let data = FileManager.default.contents(atPath: "\(runDirectory)/samples/\(variant).result.json"),
-              let report = try? JSONDecoder().decode(ChildReport.self, from: data), report.passEndMs.count >= 2,
-              let text = try? String(contentsOfFile: "\(runDirectory)/samples/\(variant).csv", encoding: .utf8) else { return nil }
+            let report = try? JSONDecoder().decode(ChildReport.self, from: data), report.passEndMs.count >= 2,
+            let text = try? String(contentsOfFile: "\(runDirectory)/samples/\(variant).csv", encoding: .utf8)
+        else { return nil }
         let lines = text.split(separator: "\n")
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false),
-              let timeColumn = header.firstIndex(of: "t_ms"), let heapColumn = header.firstIndex(of: "heap_live_bytes") else { return nil }
+            let timeColumn = header.firstIndex(of: "t_ms"), let heapColumn = header.firstIndex(of: "heap_live_bytes")
+        else { return nil }
         let rows = lines.dropFirst().compactMap { line -> (Int64, Double)? in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count > max(timeColumn, heapColumn), let t = Int64(fields[timeColumn]),
-                  let heap = Double(fields[heapColumn]) else { return nil }
+                let heap = Double(fields[heapColumn])
+            else { return nil }
             return (t, heap)
         }
         let values = report.passEndMs.compactMap { end in rows.first { $0.0 >= end }?.1 }

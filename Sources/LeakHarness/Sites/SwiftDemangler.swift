@@ -2,9 +2,10 @@ import Foundation
 
 /// Demangles Swift symbol names with the runtime's own `swift_demangle`, looked up with `dlsym`.
 public enum SwiftDemangler {
-    private typealias DemangleFunction = @convention(c) (
-        UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32
-    ) -> UnsafeMutablePointer<CChar>?
+    private typealias DemangleFunction =
+        @convention(c) (
+            UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32
+        ) -> UnsafeMutablePointer<CChar>?
 
     private static let function: DemangleFunction? = {
         guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "swift_demangle") else { return nil }

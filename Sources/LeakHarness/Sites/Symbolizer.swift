@@ -24,10 +24,12 @@ final class Symbolizer {
     private var frames: [UInt64: SiteFrame] = [:]
 
     /// Libraries whose frames are the allocator, the C library or the runtime: never a site, not even symbolized to find one.
-    static let skippedLibraries = ["libjemalloc", "libc.so", "libc-", "ld-linux", "libswiftCore", "libFoundation",
-                                   "lib_FoundationICU", "libstdc++", "libdispatch", "libswift_Concurrency", "libm.so",
-                                   "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc",
-                                   "libleakharness-probe"]
+    static let skippedLibraries = [
+        "libjemalloc", "libc.so", "libc-", "ld-linux", "libswiftCore", "libFoundation",
+        "lib_FoundationICU", "libstdc++", "libdispatch", "libswift_Concurrency", "libm.so",
+        "libgcc_s", "libBlocksRuntime", "libswiftDispatch", "libswiftGlibc",
+        "libleakharness-probe",
+    ]
 
     /// The program is not ours (`watch`): its first frame outside the skipped libraries is the site, whatever its
     /// module.
@@ -47,8 +49,9 @@ final class Symbolizer {
     /// The frame of `address` in the process described by `dump`.
     func frame(_ address: UInt64, in dump: HeapDump) -> SiteFrame {
         if let cached = frames[address] { return cached }
-        var frame = SiteFrame(address: address, path: "", fileAddress: nil, symbol: nil,
-                              function: String(format: "0x%llx", address))
+        var frame = SiteFrame(
+            address: address, path: "", fileAddress: nil, symbol: nil,
+            function: String(format: "0x%llx", address))
         if let mapping = dump.mapping(containing: address), !mapping.path.isEmpty, !mapping.path.hasPrefix("[") {
             frame.path = mapping.path
             let offset = address &- 1 &- mapping.start &+ mapping.offset
@@ -73,7 +76,9 @@ final class Symbolizer {
             guard let mapping = dump.mapping(containing: address), !Self.isSkipped(mapping.path) else { continue }
             if foreign { return index }
             let frame = frame(address, in: dump)
-            if let symbol = frame.symbol, let module = SwiftDemangler.module(of: symbol), programModules.contains(module) {
+            if let symbol = frame.symbol, let module = SwiftDemangler.module(of: symbol),
+                programModules.contains(module)
+            {
                 return index
             }
             if fallback == nil, frame.symbol.map({ SwiftDemangler.module(of: $0) != nil }) ?? true { fallback = index }
@@ -106,7 +111,9 @@ final class Symbolizer {
         var candidates: [String] = []
         func finish() {
             guard let current else { return }
-            let located = candidates.filter { !$0.hasSuffix(":?") && !$0.contains("<compiler-generated>") && !$0.hasPrefix("??") }
+            let located = candidates.filter {
+                !$0.hasSuffix(":?") && !$0.contains("<compiler-generated>") && !$0.hasPrefix("??")
+            }
             if let best = located.first(where: { !$0.contains("/.build/") }) ?? located.first {
                 result[current] = shortPath(best)
             }
@@ -126,7 +133,9 @@ final class Symbolizer {
 
     /// `…/Sources/X/Y.swift:12` → `Sources/X/Y.swift:12`.
     static func shortPath(_ location: String) -> String {
-        if let range = location.range(of: "/Sources/", options: .backwards) { return String(location[range.lowerBound...].dropFirst()) }
+        if let range = location.range(of: "/Sources/", options: .backwards) {
+            return String(location[range.lowerBound...].dropFirst())
+        }
         return location
     }
 

@@ -16,8 +16,10 @@ public enum ProbeLibrary {
             path = ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
         }
         guard FileManager.default.fileExists(atPath: path) else {
-            throw .probe(path: path, why: "not found beside the executable; build it with "
-                + "`swift build -c release --product leakharness-probe` (scripts/test.sh builds both)")
+            throw .probe(
+                path: path,
+                why: "not found beside the executable; build it with "
+                    + "`swift build -c release --product leakharness-probe` (scripts/test.sh builds both)")
         }
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let why = dlerror().map { String(cString: $0) } ?? "unknown error"
@@ -29,8 +31,10 @@ public enum ProbeLibrary {
 
     /// The environment of a command watched under `allocator` (nil: the environment as it is), with the probe
     /// preloaded after the allocator's own preload and whatever `LD_PRELOAD` held already.
-    static func environment(base: [String: String], probe: String, channel: String, intervalMs: Int,
-                            allocator: Allocator?, sites: SitesSettings?) -> [String: String] {
+    static func environment(
+        base: [String: String], probe: String, channel: String, intervalMs: Int,
+        allocator: Allocator?, sites: SitesSettings?
+    ) -> [String: String] {
         var env = base
         let userPreload = (base["LD_PRELOAD"] ?? "").split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init)
         var allocatorPreload: [String] = []
@@ -41,16 +45,19 @@ public enum ProbeLibrary {
                 config.profile = .sites
                 config.lgProfSample = sites.lgProfSample
             }
-            env = AllocatorEnvironment.environment(for: config, profilePrefix: sites.map { "\($0.directory)/auto" },
-                                                   base: base)
+            env = AllocatorEnvironment.environment(
+                for: config, profilePrefix: sites.map { "\($0.directory)/auto" },
+                base: base)
             allocatorPreload = env["LD_PRELOAD"].map { [$0] } ?? []
         }
         let preload = allocatorPreload + userPreload.filter { !allocatorPreload.contains($0) && $0 != probe } + [probe]
         env["LD_PRELOAD"] = preload.joined(separator: ":")
         env["LEAKHARNESS_PROBE"] = channel
         env["LEAKHARNESS_PROBE_INTERVAL_MS"] = String(intervalMs)
-        for key in ["LEAKHARNESS_PROBE_TRIM_MS", "LEAKHARNESS_PROBE_DUMP_DIR", "LEAKHARNESS_PROBE_DUMP_MS",
-                    "LEAKHARNESS_PROBE_DUMP_REQUEST"] {
+        for key in [
+            "LEAKHARNESS_PROBE_TRIM_MS", "LEAKHARNESS_PROBE_DUMP_DIR", "LEAKHARNESS_PROBE_DUMP_MS",
+            "LEAKHARNESS_PROBE_DUMP_REQUEST",
+        ] {
             env[key] = nil
         }
         if allocator == .glibcTrim { env["LEAKHARNESS_PROBE_TRIM_MS"] = String(trimIntervalMs) }

@@ -40,8 +40,10 @@ public struct ProbeRecord: Sendable, Hashable {
     public var dumps: UInt32
 
     /// Makes a record from its fields.
-    public init(allocator: Allocator, pid: Int32, arenas: UInt32 = 0, timeNs: Int64 = 0, liveBytes: Int64,
-                heldBytes: Int64, probeAllocatedBytes: Int64? = nil, trims: UInt32 = 0, dumps: UInt32 = 0) {
+    public init(
+        allocator: Allocator, pid: Int32, arenas: UInt32 = 0, timeNs: Int64 = 0, liveBytes: Int64,
+        heldBytes: Int64, probeAllocatedBytes: Int64? = nil, trims: UInt32 = 0, dumps: UInt32 = 0
+    ) {
         self.allocator = allocator
         self.pid = pid
         self.arenas = arenas

@@ -9,7 +9,9 @@ public enum ProcessTree {
         guard let dir = opendir("/proc") else { return [root] }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             guard let pid = Int32(name) else { continue }
             if pid == root { rootSeen = true }
             if let ppid = parentPID(of: pid) { children[ppid, default: []].append(pid) }

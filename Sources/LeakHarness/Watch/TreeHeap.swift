@@ -27,9 +27,10 @@ struct TreeHeap {
             .sorted { ($0 == root ? 0 : 1, $0) < ($1 == root ? 0 : 1, $1) }
         return pids.map { pid in
             let record = channel.latest[pid]
-            return WatchedProcess(pid: pid, command: names[pid] ?? "?", records: channel.counts[pid] ?? 0,
-                                  allocator: record?.allocator.name ?? "unknown",
-                                  peakLiveBytes: peakLive[pid] ?? record?.liveBytes)
+            return WatchedProcess(
+                pid: pid, command: names[pid] ?? "?", records: channel.counts[pid] ?? 0,
+                allocator: record?.allocator.name ?? "unknown",
+                peakLiveBytes: peakLive[pid] ?? record?.liveBytes)
         }
     }
 }
@@ -40,8 +41,10 @@ enum ProcessSampleLog {
     static let header = "t_ms,pid,command,rss_kb,rss_anon_kb,heap_live_bytes,heap_held_bytes,allocator,arenas"
 
     /// The rows of one sample; a process without a probe record has empty heap fields and allocator "unknown".
-    static func lines(tMs: Int64, members: [(pid: Int32, row: SampleRow)], names: [Int32: String],
-                      channel: ProbeChannel) -> Data {
+    static func lines(
+        tMs: Int64, members: [(pid: Int32, row: SampleRow)], names: [Int32: String],
+        channel: ProbeChannel
+    ) -> Data {
         var text = ""
         for member in members {
             let record = channel.latest[member.pid]

@@ -66,7 +66,11 @@ public enum Watcher {
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/\(command)"
             var isDir: ObjCBool = false
-            if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) { return candidate }
+            if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue,
+                fm.isExecutableFile(atPath: candidate)
+            {
+                return candidate
+            }
         }
         throw .notFound(command: command)
     }
@@ -84,11 +88,14 @@ public enum Watcher {
         let probe = try ProbeLibrary.locate()
         if options.sites || options.allocators.contains(.jemalloc), AllocatorEnvironment.jemallocPath() == nil {
             let flag = options.sites ? "--sites" : "--allocator jemalloc"
-            throw .allocatorMissing(allocator: "jemalloc", why: "libjemalloc.so.2 is not installed (needed by \(flag); "
-                + "run scripts/setup.sh or set LEAKHARNESS_JEMALLOC)")
+            throw .allocatorMissing(
+                allocator: "jemalloc",
+                why: "libjemalloc.so.2 is not installed (needed by \(flag); "
+                    + "run scripts/setup.sh or set LEAKHARNESS_JEMALLOC)")
         }
         if let path = AllocatorEnvironment.jemallocPath(), options.sites || options.allocators.contains(.jemalloc),
-           !FileManager.default.fileExists(atPath: path) {
+            !FileManager.default.fileExists(atPath: path)
+        {
             throw .allocatorMissing(allocator: "jemalloc", why: "\(path) does not exist")
         }
         let commandName = RunReporter.fileName((command as NSString).lastPathComponent)
@@ -105,9 +112,10 @@ public enum Watcher {
         for allocator in allocators {
             let name = allocator?.rawValue ?? commandName
             do {
-                let run = try runVariant(name: name, allocator: allocator, executable: executable, command: command,
-                                         arguments: arguments, commandLine: commandLine, probe: probe,
-                                         directory: directory, options: options)
+                let run = try runVariant(
+                    name: name, allocator: allocator, executable: executable, command: command,
+                    arguments: arguments, commandLine: commandLine, probe: probe,
+                    directory: directory, options: options)
                 runs.append(run)
             } catch {
                 // Nothing ran: no run directory is left behind.
@@ -124,12 +132,14 @@ public enum Watcher {
         let base = runs.first?.outcome.knobs.filter { $0.key != "allocator" } ?? [:]
         let names = options.allocators.map(\.rawValue).joined(separator: ", ")
         let what = options.allocators.isEmpty ? "" : " under \(names), one after the other"
-        let description = "`leakharness watch -- \(commandLine)`\(what): the command's process tree, sampled from "
+        let description =
+            "`leakharness watch -- \(commandLine)`\(what): the command's process tree, sampled from "
             + "outside, and its heap, reported by the probe preloaded into every process."
-        var manifest = RunManifest(scenario: "watch", description: description, scenarioPath: "–",
-                                   createdAt: ISO8601DateFormatter().string(from: Date()),
-                                   machine: MachineInfo.current(), thresholds: thresholds, baseKnobs: base,
-                                   variants: runs.map(\.outcome))
+        var manifest = RunManifest(
+            scenario: "watch", description: description, scenarioPath: "–",
+            createdAt: ISO8601DateFormatter().string(from: Date()),
+            machine: MachineInfo.current(), thresholds: thresholds, baseKnobs: base,
+            variants: runs.map(\.outcome))
         manifest.xUnit = xUnit
         manifest.interrupted = runs.count < allocators.count
         if options.sites { WatchSites.collect(runDirectory: directory, variants: runs.map(\.outcome.name)) }
@@ -156,16 +166,19 @@ public enum Watcher {
     }
 
     /// Runs the command once under `allocator`, writing `samples/<name>.csv` and `samples/<name>.processes.csv`.
-    private static func runVariant(name: String, allocator: Allocator?, executable: String, command: String,
-                                   arguments: [String], commandLine: String, probe: String, directory: String,
-                                   options: Options) throws(WatchError) -> VariantRun {
+    private static func runVariant(
+        name: String, allocator: Allocator?, executable: String, command: String,
+        arguments: [String], commandLine: String, probe: String, directory: String,
+        options: Options
+    ) throws(WatchError) -> VariantRun {
         let csvPath = "\(directory)/samples/\(name).csv"
         let writer: SampleCSVWriter
         do { writer = try SampleCSVWriter(path: csvPath) } catch { throw .output(path: csvPath, why: "\(error)") }
         let processesPath = "\(directory)/samples/\(name).processes.csv"
         let header = Data((ProcessSampleLog.header + "\n").utf8)
         guard FileManager.default.createFile(atPath: processesPath, contents: header),
-              let processLog = FileHandle(forWritingAtPath: processesPath) else {
+            let processLog = FileHandle(forWritingAtPath: processesPath)
+        else {
             throw .output(path: processesPath, why: "cannot create")
         }
         defer { try? processLog.close() }
@@ -178,20 +191,24 @@ public enum Watcher {
             let request = "\(profiles)/dump-requests"
             _ = FileManager.default.createFile(atPath: request, contents: Data(count: 8))
             let every = options.progressRegex == nil ? options.sitesIntervalMs : nil
-            sites = .init(directory: profiles, dumpIntervalMs: every, requestPath: request,
-                          lgProfSample: options.lgProfSample)
+            sites = .init(
+                directory: profiles, dumpIntervalMs: every, requestPath: request,
+                lgProfSample: options.lgProfSample)
         }
-        let environment = ProbeLibrary.environment(base: ProcessInfo.processInfo.environment, probe: probe,
-                                                   channel: channel.environmentValue, intervalMs: options.intervalMs,
-                                                   allocator: allocator, sites: sites)
+        let environment = ProbeLibrary.environment(
+            base: ProcessInfo.processInfo.environment, probe: probe,
+            channel: channel.environmentValue, intervalMs: options.intervalMs,
+            allocator: allocator, sites: sites)
 
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .system(call: "pipe", errno: errno) }
         // The originals close on exec; the child gets its copies as 1 and 2.
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let count = ProgressCount()
-        let relays = [OutputRelay(source: outPipe[0], target: 1, pattern: options.progressRegex, count: count),
-                      OutputRelay(source: errPipe[0], target: 2, pattern: options.progressRegex, count: count)]
+        let relays = [
+            OutputRelay(source: outPipe[0], target: 1, pattern: options.progressRegex, count: count),
+            OutputRelay(source: errPipe[0], target: 2, pattern: options.progressRegex, count: count),
+        ]
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsedMs() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) }
         let child: ChildProcess
@@ -210,10 +227,12 @@ public enum Watcher {
         do {
             // `exec-child` binds the command to this process (parent-death signal), then becomes the command.
             child = try channel.inheritable {
-                try ChildProcess(executable: options.executable, arguments: ["exec-child", "--", executable] + arguments,
-                                 environment: ExecChild.environment(ParentDeath.childEnvironment(environment),
-                                                                    statusFD: status[1]),
-                                 logPath: nil, stdoutFD: outPipe[1], stderrFD: errPipe[1])
+                try ChildProcess(
+                    executable: options.executable, arguments: ["exec-child", "--", executable] + arguments,
+                    environment: ExecChild.environment(
+                        ParentDeath.childEnvironment(environment),
+                        statusFD: status[1]),
+                    logPath: nil, stdoutFD: outPipe[1], stderrFD: errPipe[1])
             }
         } catch {
             guardian.finish()
@@ -263,8 +282,10 @@ public enum Watcher {
                     row.inflight = Int64(sampler.lastCount)
                     heap.fill(&row, members: sampler.lastMembers, channel: channel)
                     try? writer.append(row)
-                    processLog.write(ProcessSampleLog.lines(tMs: now, members: sampler.lastMembers,
-                                                            names: sampler.names, channel: channel))
+                    processLog.write(
+                        ProcessSampleLog.lines(
+                            tMs: now, members: sampler.lastMembers,
+                            names: sampler.names, channel: channel))
                     lastSampleMs = now
                     guardian.update(members: sampler.lastMembers.map(\.pid))
                     if row.filesDone != lastCount {
@@ -300,8 +321,10 @@ public enum Watcher {
         let processes = heap.processes(names: sampler.names, channel: channel, root: child.pid)
         let rootAllocator = channel.latest[child.pid]?.allocator.name ?? processes.first { $0.records > 0 }?.allocator
         if allocator == .jemalloc || options.sites, failure == nil,
-           !processes.contains(where: { $0.allocator == ProbeRecord.Allocator.jemalloc.name }) {
-            failure = processes.contains(where: { $0.records > 0 })
+            !processes.contains(where: { $0.allocator == ProbeRecord.Allocator.jemalloc.name })
+        {
+            failure =
+                processes.contains(where: { $0.records > 0 })
                 ? "jemalloc was not loaded: the probe found glibc's allocator in every process"
                 : "jemalloc could not be verified: no process of the command reported its heap "
                     + "(a static or setuid program?)"
@@ -318,16 +341,20 @@ public enum Watcher {
         }
         report.allocatorLoaded = rootAllocator ?? "unknown (no probe records)"
         report.processes = processes
-        var knobs = ["command": commandLine, "interval-ms": String(options.intervalMs),
-                     "x": options.progressRegex == nil ? "ms" : "items",
-                     "progress-regex": options.progressRegex ?? "–", "passes": "1"]
+        var knobs = [
+            "command": commandLine, "interval-ms": String(options.intervalMs),
+            "x": options.progressRegex == nil ? "ms" : "items",
+            "progress-regex": options.progressRegex ?? "–", "passes": "1",
+        ]
         if let allocator { knobs["allocator"] = allocator.rawValue }
         if options.sites { knobs["sites"] = "jemalloc heap profiler, lg_prof_sample \(options.lgProfSample)" }
         let overrides = allocator.map { ["allocator": $0.rawValue] } ?? [:]
-        let outcome = VariantOutcome(name: name, knobs: knobs, overrides: overrides, expect: nil, document: nil,
-                                     exitStatus: exitStatus, signal: signal, failure: failure, wallSeconds: seconds,
-                                     report: report)
-        let log = "watch \(allocator.map { "--allocator \($0.rawValue) " } ?? "")\(commandLine)\nended: \(termination)"
+        let outcome = VariantOutcome(
+            name: name, knobs: knobs, overrides: overrides, expect: nil, document: nil,
+            exitStatus: exitStatus, signal: signal, failure: failure, wallSeconds: seconds,
+            report: report)
+        let log =
+            "watch \(allocator.map { "--allocator \($0.rawValue) " } ?? "")\(commandLine)\nended: \(termination)"
             + "\(forwarded.isEmpty ? "" : ", signals forwarded: \(forwarded.sorted())")\n"
         return VariantRun(outcome: outcome, termination: termination, log: log)
     }
