@@ -1,8 +1,8 @@
 /// When a child may end its passes before the configured number: as soon as the decision rule, applied to the passes
 /// finished so far, has settled.
 ///
-/// The child asks after each pass's quiet window, with its own samples, pass ends and windows, so the passes the rule
-/// reads are exactly those a full run's analysis reads. Without a settle the rule cannot see memory that only the
+/// The child asks after each pass's quiet window, with its own samples, pass ends and windows, and the rule runs the
+/// analysis a finished run gets (`Analyzer.analyze`, its minimum files and samples included) on exactly those. Without a settle the rule cannot see memory that only the
 /// allocator keeps, so the rule settles on:
 /// - LEAK, any cause, and RETENTION whose cause is the program's (live heap, native buffers);
 /// - STABLE, from which the settle that follows may still make RETENTION by the allocator;
@@ -36,13 +36,12 @@ public struct EarlyStopRule: Sendable, Hashable {
         report.files = Int(rows.map(\.filesDone).max() ?? 0)
         report.passEndMs = passEndMs
         report.quietWindows = quietWindows
-        let evidence = SeriesEvidence(
-            samples: rows, report: report, warmupFraction: thresholds.warmupFraction,
+        // The analysis a finished run gets, preconditions (files and samples after the warm-up) included.
+        let a = Analyzer.analyze(
+            samples: rows, report: report, failure: nil, thresholds: thresholds,
             filesPerPass: filesPerPass)
-        guard evidence.segments.count >= minimumFloors else { return nil }
-        let limits = DecisionRule.Limits(
-            tolerance: thresholds.toleranceMBPer1000Files, xPerSegment: Double(filesPerPass))
-        let decision = DecisionRule.decide(evidence, limits: limits)
+        guard a.floorsMB.count >= minimumFloors else { return nil }
+        let decision = DecisionRule.Decision(verdict: a.verdict, cause: a.cause, reason: a.reason, toDecide: a.toDecide)
         switch decision.verdict {
         case .leak, .stable: return decision
         case .retention where decision.cause != .allocatorRetention: return decision

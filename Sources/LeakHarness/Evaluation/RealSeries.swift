@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Recorded series of real runs, labelled by their variant's `expect:`, packed into one gzip file of JSON lines.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A series whose answer is known, with what the rule needs to decide it.
 public struct TruthCase: Sendable, Codable {
