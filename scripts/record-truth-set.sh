@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records the real part of the truth set: reruns of every variant of the scenarios whose verdicts the harness
 # promises, then packs their samples, labelled by each variant's expect:, into Tests/TruthSet/real-series.jsonl.gz.
-# By hand (about an hour for 10 reruns on 2 cores), not in CI; `leakharness evaluate` reads the packed file.
+# By hand (about an hour for 10 reruns on 2 cores), not in CI; `leakharness evaluate` reads the packed file. Every
+# pass runs (--full): `evaluate` cuts the series where early stopping would have ended them.
 #
 #   scripts/record-truth-set.sh [RERUNS] [RAW_DIR]
 #
@@ -21,9 +22,9 @@ bin=.build/release/leakharness
 for i in $(seq 1 "$reruns"); do
   out="$raw/rerun-$(printf %02d "$i")"
   mkdir -p "$out"
-  "$bin" bisect document-bisection --out "$out" >"$out/bisect.log" 2>&1 || true
+  "$bin" bisect document-bisection --full --out "$out" >"$out/bisect.log" 2>&1 || true
   for s in ci arena-retention sorted-fragmentation allocators result-retention writer-without-close; do
-    "$bin" run "$s" --out "$out" >"$out/$s.log" 2>&1 || true
+    "$bin" run "$s" --full --out "$out" >"$out/$s.log" 2>&1 || true
   done
   echo "rerun $i of $reruns recorded in $out" >&2
 done

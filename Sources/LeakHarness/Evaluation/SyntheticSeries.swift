@@ -45,6 +45,7 @@ public enum SyntheticSeries {
         var g = Generator(seed: seed, kind: kind, passes: passes)
         var c = g.build()
         c.seed = seed
+        c.instance = "seed \(seed)"
         return c
     }
 }
