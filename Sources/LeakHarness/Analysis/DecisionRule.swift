@@ -162,7 +162,7 @@ private struct Reading {
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
         let tau = Statistics.median(s.compactMap(\.tauLive))
-        liveAccumulates = tau.map { $0 >= DecisionRule.accumulationTau } ?? true
+        liveAccumulates = tau.map { $0 >= DecisionRule.accumulationTau } ?? false
         liveGrowsWithin =
             DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
             && tau.map({ $0 >= DecisionRule.accumulationTau }) == true

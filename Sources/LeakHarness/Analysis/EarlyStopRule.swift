@@ -14,6 +14,8 @@ public struct EarlyStopRule: Sendable, Hashable {
     public var thresholds: Thresholds
     /// Files of each pass.
     public var filesPerPass: Int
+    /// Files of every configured pass: the warm-up is a share of them, as in the full run's analysis.
+    public var plannedFiles: Int?
     /// Floors after the warm-up the rule needs before it may settle.
     public var minimumFloors = Self.minimumFloorsDefault
     /// Three floors: two increments, the fewest from which the rule tells a rise from a step.
@@ -36,6 +38,7 @@ public struct EarlyStopRule: Sendable, Hashable {
         report.files = Int(rows.map(\.filesDone).max() ?? 0)
         report.passEndMs = passEndMs
         report.quietWindows = quietWindows
+        report.plannedFiles = plannedFiles
         // The analysis a finished run gets, preconditions (files and samples after the warm-up) included.
         let a = Analyzer.analyze(
             samples: rows, report: report, failure: nil, thresholds: thresholds,

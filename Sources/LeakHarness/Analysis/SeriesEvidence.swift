@@ -89,7 +89,8 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         let passEnds = report?.passEndMs ?? []
         let passes = max(1, passEnds.count, Int(rows.map(\.pass).max() ?? 1))
         xPerSegment = Double(filesPerPass ?? max(1, (Int(totalX) + passes - 1) / passes))
-        warmupX = (totalX * warmupFraction).rounded(.up)
+        // The warm-up is a share of the run as configured: a run whose passes ended early drops the same files.
+        warmupX = (max(totalX, Double(report?.plannedFiles ?? 0)) * warmupFraction).rounded(.up)
         var windows = (report?.quietWindows ?? []).map { ($0.startMs, $0.endMs) }
         if windows.isEmpty {
             windows = passEnds.map { end in
@@ -100,7 +101,13 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
                 return (end, max(end, stop - 1))
             }
         }
-        let work = rows.filter { $0.tMs < settleStart }
+        // A pass's work ends at its release. The samples of a finished pass after its quiet window (taken while the
+        // child decides whether to run another, or before the next pass's first file) lie at the floor: they are
+        // not the next pass's first work samples.
+        let work = rows.filter { r in
+            let p = Int(max(1, r.pass))
+            return r.tMs < settleStart && !(p <= passEnds.count && r.tMs >= passEnds[p - 1])
+        }
         var previousEnd = Int64.min
         for (i, window) in windows.enumerated() {
             let inWindow = rows.filter { $0.tMs >= window.0 && $0.tMs <= window.1 }

@@ -59,7 +59,9 @@ public struct TruthCase: Sendable, Codable {
         let rows = samples
         let windows = report.quietWindows ?? []
         let passes = report.passEndMs.count
-        let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: filesPerPass)
+        var rule = EarlyStopRule(thresholds: thresholds, filesPerPass: filesPerPass)
+        let planned = report.plannedFiles ?? report.files
+        rule.plannedFiles = planned
         guard windows.count == passes, passes > 1,
             let k = (1..<passes).first(where: { k in
                 rule.decide(
@@ -69,6 +71,7 @@ public struct TruthCase: Sendable, Codable {
         else { return (self, passes) }
         if source == "synthetic", let seed, let kind = SyntheticSeries.Kind(rawValue: kind) {
             var cut = SyntheticSeries.make(kind, seed: seed, passes: k)
+            cut.report.plannedFiles = planned
             cut.instance = instance
             cut.borderline = borderline
             cut.leakTolerances = leakTolerances
@@ -92,6 +95,7 @@ public struct TruthCase: Sendable, Codable {
         cutReport.passEndMs = Array(report.passEndMs.prefix(k))
         cutReport.quietWindows = Array(windows.prefix(k))
         cutReport.files = Int(kept.filter { $0.tMs <= end }.map(\.filesDone).max() ?? 0)
+        cutReport.plannedFiles = report.plannedFiles ?? report.files
         cutReport.settleStartMs = report.settleStartMs.map { $0 + shift }
         cutReport.settleEndMs = report.settleEndMs.map { $0 + shift }
         var c = TruthCase(

@@ -30,6 +30,8 @@ public struct ChildReport: Sendable, Hashable, Codable {
     public var glibcHeap: GlibcHeapLayout?
     /// `watch`: every process of the command's tree and whether the probe reported its heap.
     public var processes: [WatchedProcess]?
+    /// Files of every configured pass (files × passes), however many ran: the warm-up is a share of it.
+    public var plannedFiles: Int?
     /// Set when the passes ended before the configured number because the decision rule had settled.
     public var decidedEarly: EarlyDecision?
     /// Whether jemalloc's unused dirty and muzzy pages were purged at the start of the settle (`arena.<all>.purge`),

@@ -19,6 +19,7 @@ public enum VariantChild {
             FileHandle.standardError.write(Data("child: \(error)\n".utf8))
             return 2
         }
+        report.plannedFiles = config.pipeline.files * config.pipeline.passes
         let counters = PipelineCounters()
         let sampler: Sampler
         do {
@@ -62,7 +63,11 @@ public enum VariantChild {
         }
         let decidedEarly = Mutex<EarlyDecision?>(nil)
         if let thresholds = spec.earlyStop {
-            let rule = EarlyStopRule(thresholds: thresholds, filesPerPass: config.pipeline.files)
+            let rule = {
+                var rule = EarlyStopRule(thresholds: thresholds, filesPerPass: config.pipeline.files)
+                rule.plannedFiles = config.pipeline.files * config.pipeline.passes
+                return rule
+            }()
             hooks.anotherPass = { pass in
                 guard
                     let d = rule.decide(
