@@ -137,8 +137,9 @@ private struct Reading {
     let liveWithin: Double?
     /// The live heap grows within passes by the rule's test, whatever RSS does (an allocator reusing freed memory).
     let liveGrowsWithin: Bool
-    /// The live heap rises steadily through the passes (median Kendall tau at least `accumulationTau`), or its
-    /// readings are too few to tell: a long file in flight lifts its slope, not its tau.
+    /// The live heap rises steadily through the passes (median Kendall tau at least `accumulationTau`, over the passes
+    /// with three readings or more): a long file in flight lifts its slope, not its tau. Without such a pass nothing
+    /// shows that it accumulates, and two readings landing on a spike must not lay the growth on the program.
     let liveAccumulates: Bool
     let fileWithin: Double?
     let increments: Int
