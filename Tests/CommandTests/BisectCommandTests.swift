@@ -32,6 +32,13 @@ struct BisectCommandTests {
         #expect((probes.first?["applied"] as? [String]) == [])
         #expect(probes.first?["grows"] as? Bool == true)
         #expect(probes.count > 1 && probes[1]["grows"] as? Bool == false)
+        // Probes are decided the way runs are, and do not each announce an estimate.
+        #expect(
+            probes.allSatisfy {
+                ($0["decidedBy"] as? String ?? "").hasPrefix("early stop after")
+                    || $0["decidedBy"] as? String == "full run"
+            })
+        #expect(!outcome.stderr.contains("variant: about"), "stderr: \(outcome.stderr)")
         let sets = probes.compactMap { ($0["applied"] as? [String])?.joined(separator: ",") }
         #expect(Set(sets).count == sets.count)
         let report = try String(contentsOfFile: "\(directory)/report.md", encoding: .utf8)

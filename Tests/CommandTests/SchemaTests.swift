@@ -57,6 +57,8 @@ struct SchemaTests {
             .write(toFile: replay, atomically: true, encoding: .utf8)
         let bisect = try Harness.run(["bisect", replay, "--out", out + "/bisect"])
         #expect(bisect.status == 0, "stderr: \(bisect.stderr)")
+        // The replay says how long it should take before its first step, even when stderr is not a terminal.
+        #expect(bisect.stderr.contains("2 variants, 2 side by side: about "), "stderr: \(bisect.stderr)")
 
         // watch prints its run directory last on standard error; run and bisect on standard output.
         let watched = watch.stderr.split(separator: "\n").last.map(String.init) ?? ""

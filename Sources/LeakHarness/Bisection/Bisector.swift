@@ -171,6 +171,8 @@ public struct Bisector: Sendable {
         runOptions.progress = options.progress
         runOptions.executable = options.executable
         runOptions.earlyStop = options.earlyStop
+        // One line per probe comes from the bisection's own log; an estimate per one-variant probe would be noise.
+        runOptions.announce = false
         let run: RunResult
         do { run = try ScenarioRunner(scenario: probeScenario, options: runOptions).run() } catch { throw .run(error) }
         if Interruption.signal != 0 { throw .interrupted(directory: directory) }

@@ -20,6 +20,8 @@ public final class ScenarioRunner: Sendable {
         public var earlyStop = true
         /// Variants run side by side, each in its own child; nil: `defaultJobs` for the scenario.
         public var jobs: Int?
+        /// Print how long the run should take on stderr before the first child, whatever `progress` says.
+        public var announce = true
 
         public init() {}
     }
@@ -50,7 +52,7 @@ public final class ScenarioRunner: Sendable {
         let progress = jobs > 1 && options.progress == true ? false : options.progress
         let estimate = RunEstimate(scenario: scenario, earlyStop: options.earlyStop, jobs: jobs)
         log.line(estimate.line)
-        if progress != nil { progressLine(estimate.line) }
+        if options.announce { progressLine(estimate.line) }
         // Each variant's outcome lands in its slot; run.json lists the finished ones in the scenario's order.
         let finished = Mutex<[VariantOutcome?]>(Array(repeating: nil, count: scenario.variants.count))
         let next = Atomic<Int>(0)
