@@ -1,5 +1,6 @@
 import Foundation
 import CThread
+import Synchronization
 
 /// In a variant's child: when the parent dies first, the child removes its work folder before it ends.
 ///
@@ -7,6 +8,11 @@ import CThread
 /// named `lh-parent` does the rest: it removes the work folder when the parent is gone (a signal the parent sent
 /// itself leaves the folder to the parent), then ends the process with the same signal, as if it were not caught.
 enum OrphanCleanup {
+    /// Held while the work folder is removed, by the watching thread when the parent is gone or by the child's main
+    /// thread at its end: a child whose work failed because its folder was being removed (a shard it could not
+    /// create) must not exit halfway through the removal, leaving the rest behind.
+    static let removal = Mutex(())
+
     /// Starts watching; does nothing in a process not started by one of ours (tests, other callers).
     static func install(workFolder: String) {
         guard ParentDeath.expectedParent != nil, !workFolder.isEmpty else { return }
@@ -16,8 +22,10 @@ enum OrphanCleanup {
             lh_name_current_thread("lh-parent")
             var byte: UInt8 = 0
             while read(fd, &byte, 1) < 0, errno == EINTR {}
-            if ParentDeath.parentIsGone { WorkFolder(path: workFolder).remove() }
-            _ = lh_die_of_signal(ParentDeath.signal)
+            removal.withLock { _ in
+                if ParentDeath.parentIsGone { WorkFolder(path: workFolder).remove() }
+                _ = lh_die_of_signal(ParentDeath.signal)
+            }
         }
         thread.start()
     }

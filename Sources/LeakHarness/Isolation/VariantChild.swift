@@ -135,7 +135,7 @@ public enum VariantChild {
         manifest = nil
         withExtendedLifetime(workers) {}
         workers = nil
-        try? FileManager.default.removeItem(atPath: spec.workDirectory)
+        OrphanCleanup.removal.withLock { _ in try? FileManager.default.removeItem(atPath: spec.workDirectory) }
         write(report, to: spec.resultPath)
         return report.failure == nil ? 0 : failedStatus
     }
