@@ -5,8 +5,10 @@ import Synchronization
 /// In a variant's child: when the parent dies first, the child removes its work folder before it ends.
 ///
 /// The parent's death reaches the child as `ParentDeath.signal`; a handler only writes to a pipe, and a thread
-/// named `lh-parent` does the rest: it removes the work folder when the parent is gone (a signal the parent sent
-/// itself leaves the folder to the parent), then ends the process with the same signal, as if it were not caught.
+/// named `lh-parent` does the rest: it removes the work folder when the parent is gone or goes within half a second
+/// (the signal comes as the parent's spawning thread ends, which may be before the rest of the parent; a signal the
+/// parent sent itself leaves the folder to the parent), then ends the process with the same signal, as if it were
+/// not caught.
 enum OrphanCleanup {
     /// Held while the work folder is removed, by the watching thread when the parent is gone or by the child's main
     /// thread at its end: a child whose work failed because its folder was being removed (a shard it could not
@@ -23,7 +25,7 @@ enum OrphanCleanup {
             var byte: UInt8 = 0
             while read(fd, &byte, 1) < 0, errno == EINTR {}
             removal.withLock { _ in
-                if ParentDeath.parentIsGone { WorkFolder(path: workFolder).remove() }
+                if ParentDeath.parentGone(within: 0.5) { WorkFolder(path: workFolder).remove() }
                 _ = lh_die_of_signal(ParentDeath.signal)
             }
         }

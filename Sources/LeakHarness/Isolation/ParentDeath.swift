@@ -28,6 +28,18 @@ public enum ParentDeath {
         return getppid() != parent
     }
 
+    /// Whether the parent is gone or goes within `seconds`. The signal comes when the parent's *thread* that started
+    /// this process ends: when a parent is killed, that thread may end while the rest of the parent is still being torn
+    /// down, before this process is re-parented.
+    public static func parentGone(within seconds: Double) -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while !parentIsGone {
+            if DispatchTime.now().uptimeNanoseconds >= deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
     /// `environment` plus this process's pid as the parent of the child about to start.
     public static func childEnvironment(_ environment: [String: String]) -> [String: String] {
         var environment = environment
