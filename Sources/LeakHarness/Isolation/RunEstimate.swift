@@ -1,6 +1,6 @@
 import Foundation
 
-/// How long a run should take, said before it starts: "10 variants, 3 side by side: about 31 s (54 s if none
+/// How long a run should take, said before it starts: "10 variants, 3 side by side: about 31 s (62 s if none
 /// stops early)".
 ///
 /// A variant takes its start-up, each pass's files at the pipeline's rate, each pass's quiet window, and its settle;
