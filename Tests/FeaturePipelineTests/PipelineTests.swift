@@ -42,15 +42,22 @@ struct PipelineTests {
         return (seen.load(ordering: .relaxed), result)
     }
 
-    @Test func aRefusedPassEndsTheRunAfterThePassBeforeIt() throws {
+    /// Runs `passes` passes of `files` files with `hooks` on the small corpus, shards deleted at each pass end.
+    private func run(files: Int, passes: Int, workers: Int, hooks: PipelineHooks) throws -> PipelineResult {
         let directory = try corpus()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = PipelineOptions()
         options.corpus = .directory(directory)
-        options.files = 8
-        options.passes = 5
-        options.workers = 2
+        options.files = files
+        options.passes = passes
+        options.workers = workers
         options.shardSize = 4
+        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        return try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
+    }
+
+    @Test func aRefusedPassEndsTheRunAfterThePassBeforeIt() throws {
         let released = Mutex<[Int]>([])
         let asked = Mutex<[Int]>([])
         var hooks = PipelineHooks()
@@ -59,31 +66,20 @@ struct PipelineTests {
             asked.withLock { $0.append(finished) }
             return finished < 2
         }
-        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let result = try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
+        let result = try run(files: 8, passes: 5, workers: 2, hooks: hooks)
         #expect(result.files == 16)
         #expect(released.withLock { $0 } == [1, 2], "every pass run releases its state")
         #expect(asked.withLock { $0 } == [1, 2])
     }
 
     @Test func theLastPassIsNeverAskedAbout() throws {
-        let directory = try corpus()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var options = PipelineOptions()
-        options.corpus = .directory(directory)
-        options.files = 4
-        options.passes = 2
-        options.workers = 1
-        options.shardSize = 4
         let asked = Mutex<[Int]>([])
         var hooks = PipelineHooks()
         hooks.anotherPass = { finished in
-            asked.withLock { $0.append(finished) }; return true
+            asked.withLock { $0.append(finished) }
+            return true
         }
-        let out = NSTemporaryDirectory() + "leakharness-shards-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let result = try Pipeline(options: options, outputDirectory: out, hooks: hooks, keepShards: false).run()
+        let result = try run(files: 4, passes: 2, workers: 1, hooks: hooks)
         #expect(result.files == 8)
         #expect(asked.withLock { $0 } == [1])
     }

@@ -49,9 +49,7 @@ public enum EvaluationMarkdown {
         if !e.misses.isEmpty {
             md.append("## Misses")
             md.append("")
-            for m in e.misses.prefix(40) { md.append("- \(m)") }
-            if e.misses.count > 40 { md.append("- … and \(e.misses.count - 40) more") }
-            md.append("")
+            md += bullets(e.misses, limit: 40)
         }
         return md.joined(separator: "\n")
     }
@@ -88,11 +86,16 @@ public enum EvaluationMarkdown {
         if !early.worseThanFull.isEmpty {
             md.append("Right in full, wrong early:")
             md.append("")
-            for m in early.worseThanFull.prefix(20) { md.append("- \(m)") }
-            if early.worseThanFull.count > 20 { md.append("- … and \(early.worseThanFull.count - 20) more") }
-            md.append("")
+            md += bullets(early.worseThanFull, limit: 20)
         }
         return md.joined(separator: "\n")
+    }
+
+    /// The first `limit` items as a list, a line for the rest, and a blank line.
+    static func bullets(_ items: [String], limit: Int) -> [String] {
+        var lines = items.prefix(limit).map { "- \($0)" }
+        if items.count > limit { lines.append("- … and \(items.count - limit) more") }
+        return lines + [""]
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
