@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A long run of the harness itself (not in CI): `run` of the fixed loop for SOAK_MINUTES, then `watch` of a long
+# A long run of the harness itself (not in CI): `run --full` of the fixed loop for SOAK_MINUTES, then `watch` of a long
 # command for SOAK_MINUTES. Reports the parent's RSS over time, the sample rows against the expected count, the
 # analysis time (`leakharness report` of the run directory) and the peak disk use of the shards (TMPDIR).
 #
@@ -83,7 +83,7 @@ rows() {
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== run: fixed loop, $per_pass files x $passes passes (sized for $minutes min at $rate files/s)"
 t0=$(date +%s.%N)
-"$bin" run "$work/soak-fixed.yaml" --out "$work/out" > "$work/run.out" 2> "$work/run.err" &
+"$bin" run "$work/soak-fixed.yaml" --full --out "$work/out" > "$work/run.out" 2> "$work/run.err" &
 pid=$!
 poll "$pid" run "$work/out/*/samples/fixed.csv"
 wait "$pid" || echo "  run exited with status $?"
