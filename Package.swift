@@ -12,7 +12,6 @@ let package = Package(
     products: [
         .executable(name: "leakharness", targets: ["leakharness"]),
         .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
-        .library(name: "LeakHarness", targets: ["LeakHarness"]),
         // The probe `watch` preloads into a command: libleakharness-probe.so beside the executable.
         .library(name: "leakharness-probe", type: .dynamic, targets: ["CProbe"]),
     ],
@@ -58,21 +57,55 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The layers, each depending only on those below it: Model at the bottom; Analysis and Reporting on Model
+        // alone (a test reads `swift package describe` and fails if either gains another dependency).
         .target(
-            name: "LeakHarness",
+            name: "Model",
+            dependencies: ["FeaturePipeline"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Analysis",
+            dependencies: ["Model"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Reporting",
+            dependencies: ["Model"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Scenarios",
+            dependencies: ["Model", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sampling",
+            dependencies: ["Model", "FeaturePipeline", "CAllocator", "CThread"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Supervision",
+            dependencies: ["Model", "Sampling", "CAllocator", "CThread"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sites",
+            dependencies: ["Model", "Reporting"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Harness",
             dependencies: [
-                "FeaturePipeline",
-                "CAllocator",
-                "CThread",
-                "CZlib",
-                .product(name: "Yams", package: "Yams"),
+                "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites", "FeaturePipeline",
+                "CAllocator", "CThread", "CZlib",
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "leakharness",
             dependencies: [
-                "LeakHarness",
+                "Harness", "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites",
                 "FeaturePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -86,7 +119,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LeakHarnessTests",
-            dependencies: ["LeakHarness", "FeaturePipeline"],
+            dependencies: [
+                "Harness", "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites",
+                "FeaturePipeline",
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
 
 /// `leakharness bench`: the performance figures, as a table or JSON.
 struct BenchCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Supervision
 
 /// `leakharness bisect NAME|FILE`: replays `steps:`, or bisects the knobs between `from:` and `to:`.
 struct BisectCommand: ParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Model
+import Supervision
+import Reporting
 
 /// `leakharness check NAME|FILE|RUN_DIR...`: runs scenarios and fails (exit 1) on an unmet expectation or a regression against a baseline.
 struct CheckCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Model
 
 /// The child side of `run`: one variant, in a process of its own. Not for people.
 struct ChildCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Reporting
 
 /// `leakharness compare RUN_DIR RUN_DIR`: the variants of two runs side by side, better/worse/same by slope intervals.
 struct CompareCommand: ParsableCommand {

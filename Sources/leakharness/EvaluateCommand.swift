@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Scenarios
 
 /// `leakharness evaluate [--json]`: the decision rule against the truth set; `evaluate pack DIR... --out FILE`
 /// packs recorded run directories into it.

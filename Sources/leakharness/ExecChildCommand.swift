@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Supervision
 
 /// Starts a command watched by `watch`, bound to `watch` by the parent-death signal. Not for people.
 struct ExecChildCommand: ParsableCommand {

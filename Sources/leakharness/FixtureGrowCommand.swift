@@ -1,5 +1,5 @@
 import ArgumentParser
-import LeakHarness
+import Harness
 
 /// A test program for `watch`: allocates memory at a rate, keeping or freeing it. Not for people.
 struct FixtureGrowCommand: ParsableCommand {

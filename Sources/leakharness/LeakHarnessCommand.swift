@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Supervision
 
 /// The root command: it only lists the subcommands.
 @main

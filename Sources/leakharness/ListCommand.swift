@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Model
+import Scenarios
 
 /// `leakharness list [NAME|FILE...] [--json]`: scenarios with their description and variants.
 struct ListCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Sampling
 
 /// Prints the cost of sampling as JSON; used by tests and `bench` in a process of their own.
 struct ProbeSamplerCommand: ParsableCommand {

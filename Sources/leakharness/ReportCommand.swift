@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Reporting
 
 /// `leakharness report RUN_DIR` rebuilds a run directory's reports (or prints them for a pull request);
 /// `leakharness report merge DIR... --out DIR` merges runs.
@@ -46,7 +47,7 @@ struct ReportRebuildCommand: ParsableCommand {
         } catch {
             throw UsageFailure(message: "report: \(error)")
         }
-        print(RunReporter.reportPath(runDirectory: runDirectory))
+        print(RunFiles.reportPath(runDirectory: runDirectory))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Reporting
 
 /// `leakharness report merge DIR... --out DIR`: run directories of one scenario from several machines become one report.
 struct ReportMergeCommand: ParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Supervision
+import Reporting
+import Sites
 
 /// `leakharness run NAME|FILE`: every variant in its own child, then the report.
 struct RunCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Model
+import Scenarios
 
 /// Flags shared by the commands that run scenarios: they override knobs of every variant.
 struct RunOverrides: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LeakHarness
+import Sites
 
 /// `leakharness sites RUN_DIR`: rank the allocation sites of a run's heap profiles.
 struct SitesCommand: ParsableCommand {

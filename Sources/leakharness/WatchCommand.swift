@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import LeakHarness
+import Harness
+import Model
+import Reporting
 
 /// `leakharness watch -- COMMAND ARGS...`: samples any command's process tree and reports whether its memory grows.
 struct WatchCommand: ParsableCommand {

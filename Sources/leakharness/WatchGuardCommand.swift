@@ -1,5 +1,5 @@
 import ArgumentParser
-import LeakHarness
+import Supervision
 
 /// Ends a watched command's tree when `watch` dies (started by `watch`). Not for people.
 struct WatchGuardCommand: ParsableCommand {

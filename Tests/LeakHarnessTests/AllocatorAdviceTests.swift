@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// The report's "what to look at" for allocator retention: the mechanism measured and the settings that did not keep it.
 struct AllocatorAdviceTests {
@@ -36,7 +43,9 @@ struct AllocatorAdviceTests {
                 "reused", allocator: "glibc", anon: 400, live: 399, heap: tops, cause: .liveHeap,
                 knobs: ["buffers": "reused"]),
         ]
-        let text = ReportMarkdown.advice(glibc, among: all)
+        let keeps = RunReporter.keepsFreedMemory(all)
+        #expect(keeps == ["glibc", "glibc-trim"])
+        let text = ReportMarkdown.advice(glibc, among: all, keepsFreedMemory: keeps)
         #expect(text.contains("330.0 MB free at the tops of its 10 arenas"))
         #expect(text.contains("mmap threshold"))
         #expect(text.contains("`jemalloc` (44.0 MB after settle) did not keep it"))
@@ -47,7 +56,8 @@ struct AllocatorAdviceTests {
             arenas: 2, systemBytes: 300 * mib, freeTopBytes: 10 * mib, freeHoleBytes: 250 * mib, mmappedBytes: 0)
         let fragmented = variant(
             "glibc", allocator: "glibc", anon: 270, live: 40, heap: holes, cause: .allocatorRetention)
-        let holeText = ReportMarkdown.advice(fragmented, among: [fragmented])
+        let holeText = ReportMarkdown.advice(
+            fragmented, among: [fragmented], keepsFreedMemory: RunReporter.keepsFreedMemory([fragmented]))
         #expect(holeText.contains("fragmentation"))
         #expect(holeText.contains("Compare the allocator variants"))
     }

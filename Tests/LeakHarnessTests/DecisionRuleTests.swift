@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// A run as the child measures it: passes of work, a quiet window of ten samples after each release (the last
 /// pass's included), a settle, and one sample after the settle's end (teardown) that must not count.

@@ -1,11 +1,18 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// A variant summary with the given figures, for the gate's pure functions.
 func gateVariant(
     _ name: String, verdict: Verdict = .stable, cause: Cause = .none, slope: SlopeEstimate?, peak: Double? = 100,
-    expect: LeakHarness.Expectation? = nil, failure: String? = nil
+    expect: Model.Expectation? = nil, failure: String? = nil
 ) -> VariantSummary {
     let outcome = VariantOutcome(
         name: name, knobs: [:], overrides: [:], expect: expect, document: nil, exitStatus: 0, signal: nil,
@@ -32,10 +39,10 @@ struct GateTests {
         let summary = gateSummary([
             gateVariant(
                 "fixed", slope: SlopeEstimate(estimate: 0.2, low: -1, high: 1.4),
-                expect: LeakHarness.Expectation(verdicts: [.stable])),
+                expect: Model.Expectation(verdicts: [.stable])),
             gateVariant(
                 "unbounded", verdict: .stable, slope: SlopeEstimate(estimate: 0.3, low: -0.5, high: 1.1),
-                expect: LeakHarness.Expectation(verdicts: [.retention], causes: [.liveHeap])),
+                expect: Model.Expectation(verdicts: [.retention], causes: [.liveHeap])),
         ])
         let checks = Gate.evaluate(summary, baseline: nil)
         #expect(checks[0].passed)
@@ -107,7 +114,7 @@ struct GateTests {
         let summary = gateSummary([
             gateVariant(
                 "fixed", verdict: .leak, slope: SlopeEstimate(estimate: 9, low: 8, high: 10),
-                expect: LeakHarness.Expectation(verdicts: [.stable]))
+                expect: Model.Expectation(verdicts: [.stable]))
         ])
         let checks = Gate.evaluate(summary, baseline: nil)
         let md = Gate.stepSummary([(summary, "/runs/x")], checks: checks)
@@ -133,12 +140,12 @@ struct GateTests {
         // A second run of the same scenario holding other variant names.
         let b = try makeReportRunDirectory()
         defer { try? FileManager.default.removeItem(atPath: b) }
-        var manifest = try RunReporter.loadManifest(runDirectory: b)
+        var manifest = try RunFiles.loadManifest(runDirectory: b)
         for i in manifest.variants.indices {
             let old = manifest.variants[i].name
-            manifest.variants[i].name = "b-" + RunReporter.fileName(old)
+            manifest.variants[i].name = "b-" + RunFiles.fileName(old)
             try FileManager.default.moveItem(
-                atPath: "\(b)/samples/\(old).csv", toPath: "\(b)/samples/b-\(RunReporter.fileName(old)).csv")
+                atPath: "\(b)/samples/\(old).csv", toPath: "\(b)/samples/b-\(RunFiles.fileName(old)).csv")
         }
         manifest.machine.host = "other-host"
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: "\(b)/run.json"))

@@ -1,7 +1,14 @@
 import Foundation
 import FoundationXML
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// Collects test cases and failures of a JUnit document.
 private final class JUnitCollector: NSObject, XMLParserDelegate {
@@ -23,10 +30,10 @@ struct JUnitTests {
             [
                 gateVariant(
                     "fixed \"quoted\" & <tag>", slope: SlopeEstimate(estimate: 0, low: -1, high: 1),
-                    expect: LeakHarness.Expectation(verdicts: [.stable])),
+                    expect: Model.Expectation(verdicts: [.stable])),
                 gateVariant(
                     "leaky", verdict: .leak, cause: .liveHeap, slope: SlopeEstimate(estimate: 9, low: 8, high: 10),
-                    expect: LeakHarness.Expectation(verdicts: [.stable])),
+                    expect: Model.Expectation(verdicts: [.stable])),
             ], scenario: "ci <&>")
         let xml = JUnitReport.render(Gate.evaluate(summary, baseline: nil))
         let parser = XMLParser(data: Data(xml.utf8))

@@ -1,7 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// Report files are replaced whole, run directories are never reused, and the scenario parser survives any bytes.
 struct ReliabilityTests {

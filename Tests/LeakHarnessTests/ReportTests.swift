@@ -1,7 +1,14 @@
 import Foundation
 import FoundationXML
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// Writes a run directory the way `run` does: run.json (sorted keys) and samples/<variant>.csv.
 func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
@@ -160,7 +167,7 @@ struct RunReporterTests {
         let dir = try makeReportRunDirectory(interrupted: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try RunReporter.write(runDirectory: dir)
-        let md = try String(contentsOfFile: RunReporter.reportPath(runDirectory: dir), encoding: .utf8)
+        let md = try String(contentsOfFile: RunFiles.reportPath(runDirectory: dir), encoding: .utf8)
         #expect(md.hasPrefix("# Leak report: synthetic"))
         #expect(md.contains("**Interrupted:**"))
         #expect(md.contains("**Failed:** `crash`"))

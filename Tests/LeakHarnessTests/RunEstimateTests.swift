@@ -1,5 +1,12 @@
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// The line `run`, `check` and `bisect` print before the first child.
 struct RunEstimateTests {

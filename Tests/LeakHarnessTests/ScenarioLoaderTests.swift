@@ -1,7 +1,14 @@
 import Foundation
 import FeaturePipeline
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// The repository's root, found from this file's path.
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath)

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// The committed dumps: two `prof.dump` files of a `writer-without-close` child (`leaky`), trimmed to three stacks
 /// and a few mappings, the executable's path replaced by `/nonexistent/leakharness` so sites are named by offset.

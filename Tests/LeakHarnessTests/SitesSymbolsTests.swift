@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 struct ELFSymbolsTests {
     @Test func readsTheFunctionSymbolsOfThisTestBinary() throws {
@@ -8,7 +15,7 @@ struct ELFSymbolsTests {
         let elf = try ELFSymbols(path: path)
         #expect(elf.symbols.count > 1000)
         let symbol = try #require(
-            elf.symbols.first { $0.name.hasPrefix("$s11LeakHarness10SiteReportO") && $0.size > 4 })
+            elf.symbols.first { $0.name.hasPrefix("$s5Sites10SiteReportO") && $0.size > 4 })
         #expect(elf.symbol(containing: symbol.address) == symbol)
         #expect(elf.symbol(containing: symbol.address + symbol.size - 1) == symbol)
         #expect(

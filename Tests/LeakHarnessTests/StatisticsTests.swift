@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 import FeaturePipeline
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// A deterministic generator for synthetic noise (SplitMix64, Box-Muller).
 struct AnalysisNoise {

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// The probe's records and the environment `watch` gives a command.
 struct WatchProbeTests {

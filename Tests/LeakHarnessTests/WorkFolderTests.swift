@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import LeakHarness
+@testable import Harness
+@testable import Model
+@testable import Scenarios
+@testable import Supervision
+@testable import Sampling
+@testable import Analysis
+@testable import Reporting
+@testable import Sites
 
 /// Work folders: unpredictable names, an owner's pid inside, removal that never follows a link, and a clean-up of
 /// stale folders that touches nothing but work folders of dead owners.

@@ -16,6 +16,7 @@
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+
 #else
 import Foundation
 #endif

@@ -1,0 +1,40 @@
+package import Foundation
+package import Synchronization
+package import Model
+package import Sampling
+
+/// Starts and ends variant children: `leakharness child --spec JSON`.
+public enum ChildLauncher {
+    /// The running executable's real path (the target of `/proc/self/exe`).
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    package static func launch(
+        spec: ChildSpec, executable: String, environment: [String: String], logPath: String
+    ) throws -> ChildProcess {
+        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        return try ChildProcess(
+            executable: executable, arguments: ["child", "--spec", json],
+            environment: ParentDeath.childEnvironment(environment), logPath: logPath)
+    }
+
+    /// SIGTERM, then SIGKILL after two seconds; returns how the child ended.
+    package static func end(_ child: ChildProcess) -> ChildProcess.Termination {
+        child.kill(SIGTERM)
+        for _ in 0..<40 {
+            if let ended = child.poll() { return ended }
+            usleep(50_000)
+        }
+        child.kill(SIGKILL)
+        return child.wait()
+    }
+
+    /// Resident memory of `pid` in MB, 0 when it cannot be read.
+    package static func rssMB(pid: Int32) -> Double {
+        guard let reader = try? ProcReader(pid: pid) else { return 0 }
+        var row = SampleRow()
+        reader.read(into: &row)
+        return Double(row.rssKB) / 1024
+    }
+}
