@@ -1,6 +1,6 @@
-package import Foundation
+import Foundation
 package import Model
-package import FeaturePipeline
+import FeaturePipeline
 
 /// The pipe the probes of one watched command write their records to, and the latest record of each process.
 ///

@@ -1,6 +1,6 @@
-package import Foundation
+import Foundation
 package import Model
-package import FeaturePipeline
+import FeaturePipeline
 
 /// A process and its descendants, found by the parent pid in `/proc/*/stat`.
 public enum ProcessTree {

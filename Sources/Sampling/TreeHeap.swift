@@ -1,6 +1,6 @@
 package import Foundation
 package import Model
-package import FeaturePipeline
+import FeaturePipeline
 
 /// The heap of a watched process tree, from the probe's latest record of each member.
 package struct TreeHeap {

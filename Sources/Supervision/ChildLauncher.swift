@@ -1,7 +1,7 @@
-package import Foundation
-package import Synchronization
+import Foundation
+import Synchronization
 package import Model
-package import Sampling
+import Sampling
 
 /// Starts and ends variant children: `leakharness child --spec JSON`.
 public enum ChildLauncher {
