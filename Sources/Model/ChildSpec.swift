@@ -1,8 +1,8 @@
 /// What the parent tells a child: which variant to run, with which knobs, and where to put what it measures.
 public struct ChildSpec: Sendable, Hashable, Codable {
     public var variant: String
-    /// Every knob, as `VariantConfig(knobs:)` reads them.
-    public var knobs: [String: String]
+    /// The variant's configuration, every knob validated (in JSON: each knob's text by its YAML name).
+    public var config: VariantConfig
     public var samplesPath: String
     public var resultPath: String
     /// Where shards are written (deleted at the end of each pass).
@@ -13,27 +13,22 @@ public struct ChildSpec: Sendable, Hashable, Codable {
     /// thresholds; nil runs every pass.
     public var earlyStop: Thresholds?
 
+    enum CodingKeys: String, CodingKey {
+        case variant, samplesPath, resultPath, workDirectory, profileDirectory, earlyStop
+        case config = "knobs"
+    }
+
     public init(
-        variant: String, knobs: [String: String], samplesPath: String, resultPath: String,
+        variant: String, config: VariantConfig, samplesPath: String, resultPath: String,
         workDirectory: String, profileDirectory: String? = nil, earlyStop: Thresholds? = nil
     ) {
         self.variant = variant
-        self.knobs = knobs
+        self.config = config
         self.samplesPath = samplesPath
         self.resultPath = resultPath
         self.workDirectory = workDirectory
         self.profileDirectory = profileDirectory
         self.earlyStop = earlyStop
-    }
-
-    /// The configuration these knobs describe.
-    public func config() throws(KnobError) -> VariantConfig {
-        var typed: [Knob: String] = [:]
-        for (key, value) in knobs {
-            guard let knob = Knob(rawValue: key) else { continue }
-            typed[knob] = value
-        }
-        return try VariantConfig(knobs: typed)
     }
 }
 

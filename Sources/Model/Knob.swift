@@ -13,56 +13,106 @@ public enum Knob: String, Sendable, CaseIterable, Codable, Comparable {
     case timeLimitS = "time-limit-s"
     case fault
 
+    /// What a knob's value is, and the values it accepts.
+    public enum Kind: Sendable, Hashable {
+        /// An integer in a range, in a unit ("an integer", "milliseconds", ...).
+        case integer(ClosedRange<Int>, unit: String)
+        /// A number in a range, in a unit.
+        case number(ClosedRange<Double>, unit: String)
+        /// One of these words.
+        case choice([String])
+        /// Free text of a form the knob parses itself.
+        case text(form: String)
+    }
+
+    /// A knob's entry in the table: its YAML key, what its value is, and what it does.
+    public struct Spec: Sendable, Hashable {
+        public var key: Knob
+        public var kind: Kind
+        public var doc: String
+        /// Whether it describes the workload (bisection and the report's "changes" column use these) rather than
+        /// how the harness measures it.
+        public var isWorkload: Bool
+    }
+
+    /// The table: one entry per knob, the only place its range, accepted values and meaning are written.
+    public var spec: Spec {
+        func words<T: CaseIterable & RawRepresentable<String>>(_: T.Type) -> Kind {
+            .choice(T.allCases.map(\.rawValue))
+        }
+        func workload(_ kind: Kind, _ doc: String) -> Spec { Spec(key: self, kind: kind, doc: doc, isWorkload: true) }
+        func harness(_ kind: Kind, _ doc: String) -> Spec { Spec(key: self, kind: kind, doc: doc, isWorkload: false) }
+        return switch self {
+        case .submit: workload(.text(form: "all, batched, window:N"), "how files are submitted to the thread pool")
+        case .futures: workload(words(FuturesMode.self), "what happens to each file's future once it is done")
+        case .consume: workload(words(ConsumeMode.self), "when results are consumed")
+        case .results: workload(words(ResultsMode.self), "whether results are kept after they are written")
+        case .writer: workload(words(WriterMode.self), "whether each shard's writer is closed")
+        case .allocator: workload(words(Allocator.self), "the allocator the child runs under")
+        case .buffers: workload(words(BuffersMode.self), "per-file buffers, or scratch reused per worker")
+        case .order: workload(words(FileOrder.self), "the order files are submitted in")
+        case .manifest: workload(words(ManifestMode.self), "what is kept per file in the manifest")
+        case .corpus: workload(.text(form: "built-in, long-tail, or a directory"), "the audio files")
+        case .workers: workload(.integer(1...64, unit: "an integer"), "threads in the pool")
+        case .shardSize: workload(.integer(1...100_000, unit: "an integer"), "examples per TFRecord shard")
+        case .files: workload(.integer(1...10_000_000, unit: "an integer"), "files per pass")
+        case .passes: workload(.integer(1...1000, unit: "an integer"), "passes over the files")
+        case .settle: workload(.number(0...600, unit: "seconds"), "least sampling after the work, all released")
+        case .seed: workload(.integer(0...Int.max, unit: "an integer"), "the corpus and order's seed")
+        case .sampleIntervalMs: harness(.integer(1...10_000, unit: "milliseconds"), "time between samples")
+        case .profile: harness(words(ProfileMode.self), "sample allocation sites with jemalloc's profiler")
+        case .lgProfSample: harness(.integer(0...40, unit: "an integer"), "one site sample per 2^N bytes")
+        case .ceilingMB: harness(.integer(16...1_000_000, unit: "megabytes"), "RSS at which the child is killed")
+        case .timeLimitS: harness(.integer(1...86_400, unit: "seconds"), "wall time at which the child is killed")
+        case .fault:
+            harness(
+                .text(form: "crash-after-files:N, enospc-after-shards:N"), "a fault injected for the harness's tests")
+        }
+    }
+
     /// Whether the YAML value must be an integer (or, for `settle`, a number).
     public var isNumeric: Bool {
-        switch self {
-        case .workers, .shardSize, .files, .passes, .settle, .seed, .sampleIntervalMs, .lgProfSample, .ceilingMB,
-            .timeLimitS:
-            true
-        default: false
+        switch spec.kind {
+        case .integer, .number: true
+        case .choice, .text: false
         }
     }
 
     /// Knobs that describe the workload (bisection and the report's "changes" column use these).
-    public var isWorkload: Bool {
-        switch self {
-        case .sampleIntervalMs, .profile, .lgProfSample, .ceilingMB, .timeLimitS, .fault: false
-        default: true
-        }
-    }
+    public var isWorkload: Bool { spec.isWorkload }
 
     /// The values accepted, for error messages.
     public var accepted: String {
-        switch self {
-        case .submit: "all, batched, window:N"
-        case .futures: FuturesMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .consume: ConsumeMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .results: ResultsMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .writer: WriterMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .allocator: Allocator.allCases.map(\.rawValue).joined(separator: ", ")
-        case .buffers: BuffersMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .order: FileOrder.allCases.map(\.rawValue).joined(separator: ", ")
-        case .manifest: ManifestMode.allCases.map(\.rawValue).joined(separator: ", ")
-        case .corpus: "built-in, long-tail, or a directory"
-        case .workers: "an integer from 1 to 64"
-        case .shardSize: "an integer from 1 to 100000"
-        case .files: "an integer from 1 to 10000000"
-        case .passes: "an integer from 1 to 1000"
-        case .settle: "seconds from 0 to 600"
-        case .seed: "a non-negative integer"
-        case .sampleIntervalMs: "milliseconds from 1 to 10000"
-        case .profile: "none, sites"
-        case .lgProfSample: "an integer from 0 to 40"
-        case .ceilingMB: "megabytes from 16 to 1000000"
-        case .timeLimitS: "seconds from 1 to 86400"
-        case .fault: "crash-after-files:N, enospc-after-shards:N"
+        switch spec.kind {
+        case .integer(let r, _) where r == 0...Int.max: "a non-negative integer"
+        case .integer(let r, let unit): "\(unit) from \(r.lowerBound) to \(r.upperBound)"
+        case .number(let r, let unit): "\(unit) from \(Self.plain(r.lowerBound)) to \(Self.plain(r.upperBound))"
+        case .choice(let words): words.joined(separator: ", ")
+        case .text(let form): form
         }
     }
+
+    /// Reads an integer value within the knob's range.
+    func integer(_ text: String) -> Int? {
+        guard case .integer(let range, _) = spec.kind, let n = Int(text), range.contains(n) else { return nil }
+        return n
+    }
+
+    /// Reads a number value within the knob's range.
+    func number(_ text: String) -> Double? {
+        guard case .number(let range, _) = spec.kind, let x = Double(text), range.contains(x) else { return nil }
+        return x
+    }
+
+    static func plain(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
     public static func < (a: Knob, b: Knob) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
+
+/// Knobs key JSON objects by their YAML names.
+extension Knob: CodingKeyRepresentable {}
 
 /// A knob given a value it does not accept.
 public struct KnobError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -109,7 +159,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Everything one child needs to run one variant: the pipeline's knobs and the harness's own.
-public struct VariantConfig: Sendable, Hashable {
+public struct VariantConfig: Sendable, Hashable, Codable {
     public var pipeline = PipelineOptions()
     public var allocator: Allocator = .glibc
     /// Seconds of sampling after the work, with everything released.
@@ -123,11 +173,11 @@ public struct VariantConfig: Sendable, Hashable {
 
     public init() {}
 
-    /// Sets `knob` from its textual value, validating range and spelling.
+    /// Sets `knob` from its textual value, validated against the knob's table entry.
     public mutating func set(_ knob: Knob, _ text: String) throws(KnobError) {
         let bad = KnobError(knob: knob, value: text)
-        func int(_ range: ClosedRange<Int>) throws(KnobError) -> Int {
-            guard let n = Int(text), range.contains(n) else { throw bad }
+        func int() throws(KnobError) -> Int {
+            guard let n = knob.integer(text) else { throw bad }
             return n
         }
         func parse<T: RawRepresentable<String>>(_: T.Type) throws(KnobError) -> T {
@@ -149,21 +199,21 @@ public struct VariantConfig: Sendable, Hashable {
         case .corpus:
             guard let v = CorpusSource(text) else { throw bad }
             pipeline.corpus = v
-        case .workers: pipeline.workers = try int(1...64)
-        case .shardSize: pipeline.shardSize = try int(1...100_000)
-        case .files: pipeline.files = try int(1...10_000_000)
-        case .passes: pipeline.passes = try int(1...1000)
+        case .workers: pipeline.workers = try int()
+        case .shardSize: pipeline.shardSize = try int()
+        case .files: pipeline.files = try int()
+        case .passes: pipeline.passes = try int()
         case .settle:
-            guard let s = Double(text), s >= 0, s <= 600 else { throw bad }
+            guard let s = knob.number(text) else { throw bad }
             settleSeconds = s
         case .seed:
             guard let s = UInt64(text) else { throw bad }
             pipeline.seed = s
-        case .sampleIntervalMs: sampleIntervalMs = try int(1...10_000)
+        case .sampleIntervalMs: sampleIntervalMs = try int()
         case .profile: profile = try parse(ProfileMode.self)
-        case .lgProfSample: lgProfSample = try int(0...40)
-        case .ceilingMB: ceilingMB = try int(16...1_000_000)
-        case .timeLimitS: timeLimitS = try int(1...86_400)
+        case .lgProfSample: lgProfSample = try int()
+        case .ceilingMB: ceilingMB = try int()
+        case .timeLimitS: timeLimitS = try int()
         case .fault:
             guard let f = Fault(text) else { throw bad }
             fault = f
@@ -212,6 +262,33 @@ public struct VariantConfig: Sendable, Hashable {
         self.init()
         for knob in Knob.allCases {
             if let text = knobs[knob] { try set(knob, text) }
+        }
+    }
+}
+
+extension VariantConfig {
+    /// Encoded as every knob's textual value keyed by the knob's YAML name, the form a scenario file uses; decoding
+    /// validates each value against the knob's table entry and names the knob that does not pass.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(knobs)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode([String: String].self)
+        var typed: [Knob: String] = [:]
+        for (key, value) in text {
+            guard let knob = Knob(rawValue: key) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown knob '\(key)'")
+            }
+            typed[knob] = value
+        }
+        do {
+            try self.init(knobs: typed)
+        } catch {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\(error.knob.rawValue): \(error.description)")
         }
     }
 }

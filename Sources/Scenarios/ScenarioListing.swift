@@ -115,5 +115,3 @@ extension ScenarioListing.ScenarioEntry {
             steps: scenario.steps, from: scenario.from, to: scenario.to)
     }
 }
-
-extension Knob: CodingKeyRepresentable {}

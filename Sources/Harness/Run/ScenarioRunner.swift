@@ -150,7 +150,7 @@ public final class ScenarioRunner: Sendable {
             failure = "work folder: \(error)"
         }
         let spec = ChildSpec(
-            variant: variant.name, knobs: config.knobStrings, samplesPath: samples,
+            variant: variant.name, config: config, samplesPath: samples,
             resultPath: resultPath, workDirectory: work?.path ?? "",
             profileDirectory: profileDirectory,
             earlyStop: options.earlyStop ? scenario.thresholds : nil)

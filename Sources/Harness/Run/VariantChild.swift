@@ -17,13 +17,7 @@ public enum VariantChild {
     public static func run(_ spec: ChildSpec) -> Int32 {
         OrphanCleanup.install(workFolder: spec.workDirectory)
         var report = ChildReport()
-        let config: VariantConfig
-        do {
-            config = try spec.config()
-        } catch {
-            FileHandle.standardError.write(Data("child: \(error)\n".utf8))
-            return 2
-        }
+        let config = spec.config
         report.plannedFiles = config.pipeline.files * config.pipeline.passes
         let counters = PipelineCounters()
         let sampler: Sampler
