@@ -17,17 +17,6 @@ public enum ChildLauncher {
             environment: ParentDeath.childEnvironment(environment), logPath: logPath)
     }
 
-    /// SIGTERM, then SIGKILL after two seconds; returns how the child ended.
-    static func end(_ child: ChildProcess) -> ChildProcess.Termination {
-        child.kill(SIGTERM)
-        for _ in 0..<40 {
-            if let ended = child.poll() { return ended }
-            usleep(50_000)
-        }
-        child.kill(SIGKILL)
-        return child.wait()
-    }
-
     /// Resident memory of `pid` in MB, 0 when it cannot be read.
     static func rssMB(pid: Int32) -> Double {
         guard let reader = try? ProcReader(pid: pid) else { return 0 }
