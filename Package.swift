@@ -91,7 +91,7 @@ let package = Package(
         ),
         .target(
             name: "Sites",
-            dependencies: ["Model", "Reporting"],
+            dependencies: ["Model", "Reporting", "Supervision"],
             swiftSettings: strict
         ),
         .target(

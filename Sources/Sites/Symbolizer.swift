@@ -1,4 +1,5 @@
 import Foundation
+import Supervision
 
 /// One resolved stack frame.
 public struct SiteFrame: Sendable, Hashable {
@@ -102,15 +103,12 @@ final class Symbolizer {
     /// location with a line number, preferring the project's sources to dependencies under `.build/`.
     static func fileLines(path: String, addresses: [UInt64]) -> [UInt64: String] {
         guard !addresses.isEmpty, let tool = executableInPath("addr2line") else { return [:] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-e", path, "-i", "-a"] + addresses.map { "0x" + String($0, radix: 16) }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return [:] }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let arguments = ["-e", path, "-i", "-a"] + addresses.map { "0x" + String($0, radix: 16) }
+        guard
+            let data = try? ChildProcess.capture(
+                executable: tool, arguments: arguments, environment: ProcessInfo.processInfo.environment
+            ).output
+        else { return [:] }
         var result: [UInt64: String] = [:]
         var current: UInt64?
         var candidates: [String] = []

@@ -19,17 +19,6 @@ public enum ChildLauncher {
             environment: ParentDeath.childEnvironment(environment), logPath: logPath)
     }
 
-    /// SIGTERM, then SIGKILL after two seconds; returns how the child ended.
-    package static func end(_ child: ChildProcess) -> ChildProcess.Termination {
-        child.kill(SIGTERM)
-        for _ in 0..<40 {
-            if let ended = child.poll() { return ended }
-            usleep(50_000)
-        }
-        child.kill(SIGKILL)
-        return child.wait()
-    }
-
     /// Resident memory of `pid` in MB, 0 when it cannot be read.
     package static func rssMB(pid: Int32) -> Double {
         guard let reader = try? ProcReader(pid: pid) else { return 0 }

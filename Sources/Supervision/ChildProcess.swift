@@ -17,12 +17,31 @@ public final class ChildProcess: Sendable {
     ///
     /// `stdoutFD`/`stderrFD`, when given, become the child's descriptors 1 and 2 (e.g. pipe ends; `watch`), stdin is
     /// inherited, and SIGPIPE is reset to its default in the child. `passing` gives the child more descriptors: each
-    /// `source` of this process becomes `target` in the child.
+    /// `source` of this process becomes `target` in the child. `newProcessGroup` makes the child the leader of a
+    /// process group of its own, out of reach of the terminal's Ctrl-C.
+    ///
+    /// Every child is started by the one spawning thread (`Spawner`), so that its parent-death signal comes when this
+    /// process ends, not when the calling thread does.
     public init(
         executable: String, arguments: [String], environment: [String: String], logPath: String?,
         inheritStdio: Bool = false, stdoutFD: Int32? = nil, stderrFD: Int32? = nil,
-        passing: [(source: Int32, target: Int32)] = []
+        passing: [(source: Int32, target: Int32)] = [], newProcessGroup: Bool = false
     ) throws(IsolationError) {
+        let spawned = Spawner.run {
+            Self.spawn(
+                executable: executable, arguments: arguments, environment: environment, logPath: logPath,
+                inheritStdio: inheritStdio, stdoutFD: stdoutFD, stderrFD: stderrFD, passing: passing,
+                newProcessGroup: newProcessGroup)
+        }
+        pid = try spawned.get()
+    }
+
+    /// `posix_spawn` with the file actions and attributes `init` describes; the child's pid or the error.
+    private static func spawn(
+        executable: String, arguments: [String], environment: [String: String], logPath: String?,
+        inheritStdio: Bool, stdoutFD: Int32?, stderrFD: Int32?, passing: [(source: Int32, target: Int32)],
+        newProcessGroup: Bool
+    ) -> Result<Int32, IsolationError> {
         fflush(nil)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -49,7 +68,12 @@ public final class ChildProcess: Sendable {
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -59,8 +83,8 @@ public final class ChildProcess: Sendable {
         }
         var child: Int32 = 0
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw .spawn(executable: executable, errno: rc) }
-        pid = child
+        guard rc == 0 else { return .failure(.spawn(executable: executable, errno: rc)) }
+        return .success(child)
     }
 
     /// The child's status if it has ended (reaps it), nil while it runs.
@@ -80,6 +104,17 @@ public final class ChildProcess: Sendable {
 
     /// Sends `signal` to the child.
     public func kill(_ signal: Int32) { _ = Foundation.kill(pid, signal) }
+
+    /// SIGTERM, then SIGKILL when the child has not ended within `graceSeconds`; returns how it ended.
+    public func terminate(graceSeconds: Double = 2) -> Termination {
+        kill(SIGTERM)
+        for _ in 0..<Int((graceSeconds / 0.05).rounded()) {
+            if let ended = poll() { return ended }
+            usleep(50_000)
+        }
+        kill(SIGKILL)
+        return wait()
+    }
 
     private static func decode(_ status: Int32) -> Termination {
         let low = status & 0x7f
@@ -101,9 +136,15 @@ public enum IsolationError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// SIGINT and SIGTERM caught by the parent: supervision ends the child and writes a partial report.
+/// SIGINT and SIGTERM caught by this process: the one place that installs their handlers.
+///
+/// Supervision acts on them (`Supervisor`): `run` ends its children and writes a partial report, `watch` passes them
+/// on to the command and still writes its report. A signal the terminal sent (Ctrl-C: `si_code` SI_KERNEL) already
+/// reached the children that share the terminal's process group, so it is not one to forward; a signal sent with
+/// kill(2) to this process is.
 public enum Interruption {
     private static let caught = Atomic<Int32>(0)
+    private static let pending = Atomic<Int32>(0)
 
     /// Installs the handlers (idempotent).
     public static func install() {
@@ -114,10 +155,21 @@ public enum Interruption {
         sigaddset(&unblock, SIGINT)
         sigaddset(&unblock, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        _ = Glibc.signal(SIGINT) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
-        _ = Glibc.signal(SIGTERM) { caught in Interruption.caught.store(caught, ordering: .relaxed) }
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_sigaction = { sig, info, _ in
+                Interruption.caught.store(sig, ordering: .relaxed)
+                if info?.pointee.si_code != Int32(SI_KERNEL) { Interruption.pending.store(sig, ordering: .relaxed) }
+            }
+            action.sa_flags = SA_SIGINFO | SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, nil)
+        }
     }
 
-    /// The signal caught, or 0.
+    /// The last signal caught, or 0.
     public static var signal: Int32 { caught.load(ordering: .relaxed) }
+
+    /// The signal to forward to a child now (one sent with kill(2), not by the terminal), or 0; clears it.
+    static func takeForwardable() -> Int32 { pending.exchange(0, ordering: .relaxed) }
 }

@@ -45,28 +45,27 @@ enum BenchHelpers {
         } catch {
             throw .stage("harness rss", reason: "\(scenario): \(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["run", scenario, "--out", "\(work)/runs"]
-        // Ends with this process, however this process ends.
-        process.environment = ParentDeath.childEnvironment(ProcessInfo.processInfo.environment)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw .child(command: command, reason: "\(error)") }
-        let reader = try? ProcReader(pid: process.processIdentifier)
-        var peakKB: Int64 = 0
-        while process.isRunning, let reader {
-            var row = SampleRow()
-            if reader.read(into: &row) { peakKB = max(peakKB, row.hwmKB) }
-            usleep(10_000)
+        let child: ChildProcess
+        do {
+            // Ends with this process, however this process ends.
+            child = try ChildProcess(
+                executable: executable, arguments: ["run", scenario, "--out", "\(work)/runs"],
+                environment: ParentDeath.childEnvironment(ProcessInfo.processInfo.environment),
+                logPath: "/dev/null", newProcessGroup: true)
+        } catch {
+            throw .child(command: command, reason: "\(error)")
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .child(command: command, reason: "exited with status \(process.terminationStatus)")
+        let reader = try? ProcReader(pid: child.pid)
+        var peakKB: Int64 = 0
+        let ended = Supervisor(pollMs: 10).supervise(child) { _ in
+            var row = SampleRow()
+            if let reader, reader.read(into: &row) { peakKB = max(peakKB, row.hwmKB) }
+        }.termination
+        guard ended == .exited(0) else {
+            throw .child(command: command, reason: Self.describe(ended))
         }
         guard peakKB > 0 else {
-            throw .child(
-                command: command, reason: "could not read /proc/\(process.processIdentifier)/status while it ran")
+            throw .child(command: command, reason: "could not read /proc/\(child.pid)/status while it ran")
         }
         return Double(peakKB) / 1024
     }
@@ -77,42 +76,43 @@ enum BenchHelpers {
         executable: String, _ arguments: [String], repeats: Int, work: String,
         statuses: Set<Int32> = [0]
     ) throws(BenchError) -> Double {
-        let command = arguments.joined(separator: " ")
         var seconds: [Double] = []
         for _ in 0..<repeats {
             let started = DispatchTime.now().uptimeNanoseconds
-            do {
-                _ = try runCapturing(
-                    executable, arguments + ["--out", "\(work)/timed"],
-                    environment: ProcessInfo.processInfo.environment, statuses: statuses)
-            } catch let error as BenchError {
-                throw error
-            } catch {
-                throw .child(command: command, reason: "\(error)")
-            }
+            _ = try runCapturing(
+                executable, arguments + ["--out", "\(work)/timed"],
+                environment: ProcessInfo.processInfo.environment, statuses: statuses)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
         return BenchClock.median(seconds)
     }
 
-    private static func runCapturing(
+    /// Runs `executable` with `arguments` to its end and returns its standard output; throws unless it exited with
+    /// one of `statuses`.
+    static func runCapturing(
         _ executable: String, _ arguments: [String], environment: [String: String],
         statuses: Set<Int32> = [0]
-    ) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ParentDeath.childEnvironment(environment)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard statuses.contains(process.terminationStatus) else {
-            throw BenchError.child(
-                command: arguments.joined(separator: " "), reason: "exited with status \(process.terminationStatus)")
+    ) throws(BenchError) -> Data {
+        let command = arguments.joined(separator: " ")
+        let captured: ChildProcess.Captured
+        do {
+            captured = try ChildProcess.capture(
+                executable: executable, arguments: arguments,
+                environment: ParentDeath.childEnvironment(environment))
+        } catch {
+            throw .child(command: command, reason: "\(error)")
         }
-        return data
+        guard case .exited(let status) = captured.termination, statuses.contains(status) else {
+            throw .child(command: command, reason: describe(captured.termination))
+        }
+        return captured.output
+    }
+
+    /// How a child ended, for an error message.
+    private static func describe(_ termination: ChildProcess.Termination) -> String {
+        switch termination {
+        case .exited(let status): "exited with status \(status)"
+        case .signalled(let signal): "killed by signal \(signal) (\(String(cString: strsignal(signal))))"
+        }
     }
 }

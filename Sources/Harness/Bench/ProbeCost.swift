@@ -68,7 +68,7 @@ enum ProbeCost {
         var probeThread: String?
         var runtime: UInt64 = 0
         var measuredAt = started
-        while child.poll() == nil {
+        _ = Supervisor(pollMs: 50).supervise(child) { _ in
             channel.drain()
             if probeThread == nil { probeThread = thread(named: "lh-probe", of: child.pid) }
             if let probeThread, let text = SamplerCPU.procText("\(probeThread)/schedstat"),
@@ -77,7 +77,6 @@ enum ProbeCost {
                 runtime = ns
                 measuredAt = BenchClock.wallNs()
             }
-            usleep(50_000)
         }
         channel.drain()
         guard probeThread != nil, measuredAt > started else {

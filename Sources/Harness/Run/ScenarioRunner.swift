@@ -176,27 +176,14 @@ public final class ScenarioRunner: Sendable {
                 let bar = ProgressDisplay(
                     label: label, samplesPath: samples, totalFiles: config.pipeline.files * config.pipeline.passes,
                     mode: progress)
-                while true {
-                    if let ended = child.poll() { termination = ended; break }
-                    if Interruption.signal != 0 {
-                        failure = "interrupted by \(Interruption.signal == SIGINT ? "SIGINT" : "SIGTERM")"
-                        termination = ChildLauncher.end(child)
-                        break
-                    }
-                    let rssMB = ChildLauncher.rssMB(pid: child.pid)
-                    if rssMB > Double(config.ceilingMB) {
-                        failure = String(format: "RSS ceiling of %d MB exceeded (%.0f MB)", config.ceilingMB, rssMB)
-                        termination = ChildLauncher.end(child)
-                        break
-                    }
-                    if elapsed > Double(config.timeLimitS) {
-                        failure = "time limit of \(config.timeLimitS) s exceeded"
-                        termination = ChildLauncher.end(child)
-                        break
-                    }
-                    bar.update(elapsed: elapsed, rssMB: rssMB)
-                    usleep(UInt32(options.pollMs * 1000))
+                let supervisor = Supervisor(
+                    pollMs: options.pollMs, onInterrupt: .terminate, ceilingMB: config.ceilingMB,
+                    timeLimitS: config.timeLimitS, residentMB: ChildLauncher.rssMB(pid:))
+                let supervised = supervisor.supervise(child, started: started) { tick in
+                    bar.update(elapsed: tick.elapsed, rssMB: tick.rssMB ?? 0)
                 }
+                termination = supervised.termination
+                failure = supervised.stop?.description
                 bar.finish()
             }
         } catch {

@@ -111,7 +111,7 @@ public enum Watcher {
         } catch {
             throw .output(path: options.outputRoot, why: "\(error)")
         }
-        SignalForwarder.install()
+        Interruption.install()
         let commandLine = ([command] + arguments).map(shellQuoted).joined(separator: " ")
         let allocators: [Allocator?] = options.allocators.isEmpty ? [nil] : options.allocators
         var runs: [VariantRun] = []
@@ -128,7 +128,7 @@ public enum Watcher {
                 if runs.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
                 throw error
             }
-            if SignalForwarder.caught != 0 { break }
+            if Interruption.signal != 0 { break }
         }
 
         let xUnit = options.progressRegex == nil ? "ms" : "items"
@@ -262,22 +262,14 @@ public enum Watcher {
 
         let sampler = TreeSampler(root: child.pid)
         var heap = TreeHeap()
-        var forwarded: Set<Int32> = []
         var lastSampleMs: Int64 = -1
         var lastCount: Int64 = -1
         var countSettledMs: Int64 = -1
         var nextSample: Int64 = 0
         var dumpsAsked: Int64 = 0
         var dumpAskedAt: Int64 = 0
-        var termination: ChildProcess.Termination
-        while true {
-            let sig = SignalForwarder.take()
-            if sig != 0 {
-                child.kill(sig)
-                forwarded.insert(sig)
-            }
-            if SignalForwarder.caught != 0 { forwarded.insert(SignalForwarder.caught) }
-            if let ended = child.poll() { termination = ended; break }
+        let supervisor = Supervisor(pollMs: min(20, options.intervalMs), onInterrupt: .forward)
+        let supervised = supervisor.supervise(child, started: started) { _ in
             channel.drain()
             let now = elapsedMs()
             if now >= nextSample {
@@ -308,8 +300,9 @@ public enum Watcher {
                 dumpsAsked += 1
                 WatchSites.request(dumpsAsked, path: sites.requestPath)
             }
-            usleep(UInt32(min(20, options.intervalMs) * 1000))
         }
+        let termination = supervised.termination
+        let forwarded = supervised.forwarded
         channel.drain()
         let seconds = Double(elapsedMs()) / 1000
         guardian.finish()
