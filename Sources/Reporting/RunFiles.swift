@@ -21,7 +21,7 @@ public enum RunFiles {
             throw .unreadable(path: path, why: error.localizedDescription)
         }
         do {
-            return try JSONDecoder().decode(RunManifest.self, from: data)
+            return try JSONCoding.decode(RunManifest.self, from: data)
         } catch {
             throw .malformed(path: path, why: String(describing: error))
         }

@@ -70,10 +70,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
 
     /// The JSON text of this summary: sorted keys, pretty-printed, byte-identical for equal summaries.
     public func encoded() throws(ReportError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            var data = try encoder.encode(self)
+            var data = try JSONCoding.encode(self)
             data.append(0x0A)
             return data
         } catch {
@@ -92,7 +90,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
             throw .unreadable(path: path, why: error.localizedDescription)
         }
         do {
-            let summary = try JSONDecoder().decode(RunSummary.self, from: data)
+            let summary = try JSONCoding.decode(RunSummary.self, from: data)
             guard summary.schemaVersion == currentSchemaVersion else {
                 throw ReportError.malformed(
                     path: path,

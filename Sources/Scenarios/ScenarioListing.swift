@@ -87,9 +87,7 @@ public struct ScenarioListing: Sendable, Hashable, Encodable {
 
     /// The compact JSON text with sorted keys and a final newline.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        var data = (try? JSONCoding.encode(self, .compact)) ?? Data("{}".utf8)
         data.append(0x0A)
         return data
     }

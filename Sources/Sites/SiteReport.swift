@@ -267,7 +267,7 @@ public enum SiteReport {
     /// Slope per pass of `heap_live_bytes` sampled at each pass's release point, from `samples/<variant>.{csv,result.json}`.
     static func measuredGrowthPerPass(runDirectory: String, variant: String) -> Double? {
         guard let data = FileManager.default.contents(atPath: "\(runDirectory)/samples/\(variant).result.json"),
-            let report = try? JSONDecoder().decode(ChildReport.self, from: data), report.passEndMs.count >= 2,
+            let report = try? JSONCoding.decode(ChildReport.self, from: data), report.passEndMs.count >= 2,
             let text = try? String(contentsOfFile: "\(runDirectory)/samples/\(variant).csv", encoding: .utf8)
         else { return nil }
         let lines = text.split(separator: "\n")

@@ -13,7 +13,7 @@ public enum ChildLauncher {
     package static func launch(
         spec: ChildSpec, executable: String, environment: [String: String], logPath: String
     ) throws -> ChildProcess {
-        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        let json = try JSONCoding.text(spec, .compact)
         return try ChildProcess(
             executable: executable, arguments: ["child", "--spec", json],
             environment: ParentDeath.childEnvironment(environment), logPath: logPath)

@@ -14,7 +14,7 @@ struct ChildCommand: ParsableCommand {
     func run() throws {
         let decoded: ChildSpec
         do {
-            decoded = try JSONDecoder().decode(ChildSpec.self, from: Data(spec.utf8))
+            decoded = try JSONCoding.decode(ChildSpec.self, from: Data(spec.utf8))
         } catch {
             throw UsageFailure(message: "child: --spec is not a valid ChildSpec: \(error)")
         }

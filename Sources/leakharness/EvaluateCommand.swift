@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Scenarios
+import Model
 
 /// `leakharness evaluate [--json]`: the decision rule against the truth set; `evaluate pack DIR... --out FILE`
 /// packs recorded run directories into it.
@@ -56,9 +57,7 @@ struct EvaluateRunCommand: ParsableCommand {
         }
         let evaluation = Evaluation(cases: cases)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(evaluation), as: UTF8.self))
+            print(try JSONCoding.text(evaluation))
         } else {
             print(EvaluationMarkdown.render(evaluation))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sampling
+import Model
 
 /// Prints the cost of sampling as JSON; used by tests and `bench` in a process of their own.
 struct ProbeSamplerCommand: ParsableCommand {
@@ -16,8 +17,6 @@ struct ProbeSamplerCommand: ParsableCommand {
 
     func run() throws {
         let cost = try SamplerProbe.measure(samples: samples)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(cost), as: UTF8.self))
+        print(try JSONCoding.text(cost, .compact))
     }
 }

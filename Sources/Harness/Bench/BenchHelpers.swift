@@ -19,7 +19,7 @@ enum BenchHelpers {
             throw .child(command: command, reason: "\(error)")
         }
         do {
-            return try JSONDecoder().decode(SamplerProbe.Cost.self, from: output)
+            return try JSONCoding.decode(SamplerProbe.Cost.self, from: output)
         } catch {
             throw .child(
                 command: command, reason: "unreadable output '\(String(decoding: output, as: UTF8.self))': \(error)")

@@ -1,5 +1,6 @@
 import Foundation
 import FeaturePipeline
+import Model
 
 /// Text forms of a bench result: the table, the JSON, and the comparison with a baseline.
 public enum BenchReport {
@@ -25,15 +26,13 @@ public enum BenchReport {
 
     /// The result as one JSON object with sorted keys.
     public static func json(_ result: BenchResult) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return (try? encoder.encode(result)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? JSONCoding.text(result)) ?? "{}"
     }
 
     /// Reads a baseline written by `bench --json`.
     public static func loadBaseline(path: String) throws(BenchError) -> BenchResult {
         do {
-            return try JSONDecoder().decode(BenchResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            return try JSONCoding.decode(BenchResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw .baseline(path: path, reason: "\(error)")
         }

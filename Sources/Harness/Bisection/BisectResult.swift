@@ -150,14 +150,12 @@ public struct BisectResult: Sendable, Hashable, Codable {
 
     /// Sorted keys, pretty printed.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(self)
+        try JSONCoding.encode(self)
     }
 
     /// Reads `bisect.json` of a bisect directory.
     public static func load(directory: String) throws -> BisectResult {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/bisect.json"))
-        return try JSONDecoder().decode(BisectResult.self, from: data)
+        return try JSONCoding.decode(BisectResult.self, from: data)
     }
 }

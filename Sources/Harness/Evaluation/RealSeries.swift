@@ -63,7 +63,7 @@ public enum RealSeries {
     public static func write(_ cases: [TruthCase], to path: String) throws(Failure) {
         var data = Data()
         for c in cases {
-            do { data.append(try JSONCoding.compactEncoder.encode(c)) } catch {
+            do { data.append(try JSONCoding.encode(c, .compact)) } catch {
                 throw Failure(description: "\(c.kind): \(error)")
             }
             data.append(0x0A)
@@ -77,7 +77,7 @@ public enum RealSeries {
         do { data = try GzipFile.read(path) } catch { throw Failure(description: error.description) }
         var cases: [TruthCase] = []
         for (i, line) in data.split(separator: 0x0A).enumerated() {
-            do { cases.append(try JSONDecoder().decode(TruthCase.self, from: Data(line))) } catch {
+            do { cases.append(try JSONCoding.decode(TruthCase.self, from: Data(line))) } catch {
                 throw Failure(description: "\(path): line \(i + 1): not a truth case: \(error)")
             }
         }
@@ -97,15 +97,5 @@ public enum RealSeries {
             }
         }
         return found.sorted()
-    }
-}
-
-/// The JSON coders the harness shares where no format is fixed by a file of its own.
-enum JSONCoding {
-    /// Compact, keys sorted: one line per value.
-    static var compactEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
     }
 }

@@ -98,7 +98,7 @@ public struct Baseline: Sendable, Hashable, Codable {
         }
         let baseline: Baseline
         do {
-            baseline = try JSONDecoder().decode(Baseline.self, from: data)
+            baseline = try JSONCoding.decode(Baseline.self, from: data)
         } catch {
             throw .baseline(path: path, why: "not a baseline JSON: \(error)")
         }
@@ -111,9 +111,7 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// The JSON text: sorted keys, pretty-printed, ending in a newline.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        var data = (try? JSONCoding.encode(self)) ?? Data("{}".utf8)
         data.append(0x0A)
         return data
     }

@@ -74,9 +74,7 @@ public enum RunMerger {
             }
         }
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try AtomicFile.write(try encoder.encode(merged), to: "\(out)/run.json")
+            try AtomicFile.write(try JSONCoding.encode(merged), to: "\(out)/run.json")
             try AtomicFile.write(log.joined(separator: "\n") + "\n", to: "\(out)/run.log")
             return try RunReporter.write(runDirectory: out)
         } catch {

@@ -124,7 +124,7 @@ public final class ScenarioRunner: Sendable {
 
     private func writeManifest(_ manifest: RunManifest, directory: String) throws(RunError) {
         do {
-            try AtomicFile.write(try RunManifest.encoder.encode(manifest), to: "\(directory)/run.json")
+            try AtomicFile.write(try JSONCoding.encode(manifest), to: "\(directory)/run.json")
         } catch {
             throw .output(path: "\(directory)/run.json", reason: "\(error)")
         }
@@ -251,17 +251,10 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RunManifest {
-    /// Sorted keys, pretty printed: the same manifest gives the same bytes.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return encoder
-    }
-
     /// Reads `run.json` of a run directory.
     public static func load(runDirectory: String) throws -> RunManifest {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(runDirectory)/run.json"))
-        return try JSONDecoder().decode(RunManifest.self, from: data)
+        return try JSONCoding.decode(RunManifest.self, from: data)
     }
 }
 
@@ -269,7 +262,7 @@ extension ChildReport {
     /// Reads a child's result file; nil when the child died before writing it.
     static func load(path: String) -> ChildReport? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(ChildReport.self, from: data)
+        return try? JSONCoding.decode(ChildReport.self, from: data)
     }
 }
 

@@ -140,9 +140,7 @@ public enum VariantChild {
     }
 
     private static func write(_ report: ChildReport, to path: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        if let data = try? encoder.encode(report) {
+        if let data = try? JSONCoding.encode(report) {
             try? AtomicFile.write(data, to: path)
         }
     }

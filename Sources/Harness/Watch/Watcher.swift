@@ -151,9 +151,7 @@ public enum Watcher {
         if options.sites { WatchSites.collect(runDirectory: directory, variants: runs.map(\.outcome.name)) }
         let summary: RunSummary
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try AtomicFile.write(try encoder.encode(manifest), to: "\(directory)/run.json")
+            try AtomicFile.write(try JSONCoding.encode(manifest), to: "\(directory)/run.json")
             try AtomicFile.write(runs.map(\.log).joined(), to: "\(directory)/run.log")
             summary = try RunReporter.write(runDirectory: directory)
             if options.sites { try SiteReport.write(runDirectory: directory) }
