@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import CAllocator
 import FeaturePipeline
+import Logging
 
 /// Runs a scenario's variants one after another, each in its own child process, and writes the run directory.
 public final class ScenarioRunner: Sendable {
@@ -236,8 +237,11 @@ public final class ScenarioRunner: Sendable {
     }
 
     private func progressLine(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Self.logger.info("\(text)")
     }
+
+    /// The run's progress for whoever started it (the estimate, each variant's start and end).
+    private static let logger = Logger(label: "leakharness.run")
 }
 
 /// A finished run.
