@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +63,7 @@ let package = Package(
         // alone (a test reads `swift package describe` and fails if either gains another dependency).
         .target(
             name: "Model",
-            dependencies: ["FeaturePipeline"],
+            dependencies: ["FeaturePipeline", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict
         ),
         .target(
@@ -81,12 +83,17 @@ let package = Package(
         ),
         .target(
             name: "Sampling",
-            dependencies: ["Model", "FeaturePipeline", "CAllocator", "CThread"],
+            dependencies: [
+                "Model", "FeaturePipeline", "CAllocator", "CThread",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         .target(
             name: "Supervision",
-            dependencies: ["Model", "Sampling", "CAllocator", "CThread"],
+            dependencies: [
+                "Model", "Sampling", "CAllocator", "CThread", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -99,6 +106,8 @@ let package = Package(
             dependencies: [
                 "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites", "FeaturePipeline",
                 "CAllocator", "CThread", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -108,6 +117,8 @@ let package = Package(
                 "Harness", "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites",
                 "FeaturePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),

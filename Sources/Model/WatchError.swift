@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Why `watch` could not run or report a command.
 public enum WatchError: Error, Sendable, CustomStringConvertible {
@@ -23,7 +24,7 @@ public enum WatchError: Error, Sendable, CustomStringConvertible {
         case .notFound(let c): "\(c): command not found (not an executable file, nor on PATH)"
         case .spawn(let c, let why): "\(c): cannot start: \(why)"
         case .regex(let p, let why): "--progress-regex \(p): \(why)"
-        case .system(let call, let e): "\(call) failed: \(String(cString: strerror(e)))"
+        case .system(let call, let e): "\(call) failed: \(Errno(rawValue: e))"
         case .output(let path, let why): "\(path): \(why)"
         case .probe(let path, let why): "probe library \(path): \(why)"
         case .allocatorMissing(let allocator, let why): "\(allocator): \(why)"

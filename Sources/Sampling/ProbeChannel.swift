@@ -1,6 +1,6 @@
 import Foundation
+import SystemPackage
 package import Model
-import FeaturePipeline
 
 /// The pipe the probes of one watched command write their records to, and the latest record of each process.
 ///
@@ -10,8 +10,8 @@ import FeaturePipeline
 /// through `/proc/<watch>/fd/<n>`. The environment value tells the probe the descriptor, the pipe's device and inode
 /// (to check that the descriptor it holds is still this pipe), and that path.
 package final class ProbeChannel {
-    private let readFD: Int32
-    let writeFD: Int32
+    private let readEnd: FileDescriptor
+    private let writeEnd: FileDescriptor
     private let device: UInt64
     private let inode: UInt64
     private var pending: [UInt8] = []
@@ -23,35 +23,40 @@ package final class ProbeChannel {
 
     /// Opens the pipe (both ends close on exec until `inheritable(_:)`).
     package init() throws(WatchError) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw .system(call: "pipe", errno: errno) }
-        readFD = fds[0]
-        writeFD = fds[1]
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
-        var st = stat()
-        guard fstat(writeFD, &st) == 0 else {
-            let e = errno
-            close(readFD)
-            close(writeFD)
-            throw .system(call: "fstat", errno: e)
+        do throws(Errno) {
+            (readEnd, writeEnd) = try FileDescriptor.pipe(options: .closeOnExec)
+        } catch {
+            throw .system(call: "pipe2", errno: error.rawValue)
         }
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
+        // Only the read end: the write end's description is shared with every probe, whose writes must block.
+        _ = fcntl(readEnd.rawValue, F_SETFL, fcntl(readEnd.rawValue, F_GETFL) | O_NONBLOCK)
+        let status: Stat
+        do throws(Errno) {
+            status = try writeEnd.stat()
+        } catch {
+            try? readEnd.close()
+            try? writeEnd.close()
+            throw .system(call: "fstat", errno: error.rawValue)
+        }
+        device = UInt64(status.deviceID.rawValue)
+        inode = UInt64(status.inode.rawValue)
     }
 
     deinit {
-        close(readFD)
-        close(writeFD)
+        try? readEnd.close()
+        try? writeEnd.close()
     }
+
+    /// The write end's number, which the command inherits.
+    var writeFD: Int32 { writeEnd.rawValue }
 
     /// The value of `LEAKHARNESS_PROBE` for the command: `FD:DEV:INO:WATCHPID:FD`.
     package var environmentValue: String { "\(writeFD):\(device):\(inode):\(getpid()):\(writeFD)" }
 
     /// Runs `body` with the write end inheritable, so a command spawned in it gets the descriptor.
     package func inheritable<T>(_ body: () throws -> T) rethrows -> T {
-        _ = fcntl(writeFD, F_SETFD, 0)
-        defer { _ = fcntl(writeFD, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(writeEnd.rawValue, F_SETFD, 0)
+        defer { _ = fcntl(writeEnd.rawValue, F_SETFD, FD_CLOEXEC) }
         return try body()
     }
 
@@ -60,7 +65,8 @@ package final class ProbeChannel {
     package func drain() -> Int {
         var received = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+            // A plain read(2): every drain ends on EAGAIN, which `FileDescriptor.read` would throw, boxed, each time.
+            let n = buffer.withUnsafeMutableBytes { read(readEnd.rawValue, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { break }
             pending += buffer[0..<n]

@@ -2,6 +2,7 @@ import Foundation
 import CAllocator
 public import Model
 import FeaturePipeline
+import SystemPackage
 
 /// Reads a process's memory figures and counts its descriptors, into fixed buffers opened once.
 ///
@@ -10,15 +11,16 @@ import FeaturePipeline
 /// `/proc/PID/status` (threads, VmHWM, exact RssAnon/RssFile) is read on every `statusEvery`-th call; in between,
 /// the threads of the last status read are carried forward and the high-water mark is kept as the maximum RSS seen.
 public final class ProcReader: @unchecked Sendable {
-    private let statusFD: Int32
-    private let statmFD: Int32
+    private let status: FileDescriptor
+    private let statm: FileDescriptor
     private let pageKB: Int64
     /// How often the full status is read.
     public let statusEvery: Int
     private var calls = 0
     private var lastThreads: Int64 = 0
     private var hwmKB: Int64 = 0
-    private let fdDirFD: Int32
+    /// `fd/`, counted on every call; nil when it could not be opened (then `fds` reads 0).
+    private let fdDirectory: FileDescriptor?
     private let buffer: UnsafeMutableRawBufferPointer
     /// The process read, or nil for this one.
     public let pid: Int32?
@@ -29,22 +31,34 @@ public final class ProcReader: @unchecked Sendable {
         self.pid = pid
         self.statusEvery = max(1, statusEvery)
         pageKB = Int64(sysconf(Int32(_SC_PAGESIZE))) / 1024
-        statusFD = open("\(base)/status", O_RDONLY | O_CLOEXEC)
-        guard statusFD >= 0 else { throw .open(path: "\(base)/status", errno: errno) }
-        statmFD = open("\(base)/statm", O_RDONLY | O_CLOEXEC)
-        guard statmFD >= 0 else {
-            close(statusFD)
-            throw .open(path: "\(base)/statm", errno: errno)
+        status = try Self.open("\(base)/status")
+        do {
+            statm = try Self.open("\(base)/statm")
+        } catch {
+            try? status.close()
+            throw error
         }
-        fdDirFD = open("\(base)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        fdDirectory = try? Self.open("\(base)/fd", options: .directory)
         buffer = .allocate(byteCount: 8192, alignment: 8)
     }
 
     deinit {
-        close(statusFD)
-        close(statmFD)
-        if fdDirFD >= 0 { close(fdDirFD) }
+        try? status.close()
+        try? statm.close()
+        try? fdDirectory?.close()
         buffer.deallocate()
+    }
+
+    /// Opens `path` for reading, closed on exec, never through a symbolic link at its end.
+    private static func open(
+        _ path: String, options: FileDescriptor.OpenOptions = []
+    ) throws(SamplingError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(
+                FilePath(path), .readOnly, options: options.union([.closeOnExec, .noFollow]))
+        } catch {
+            throw .open(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
+        }
     }
 
     /// Fills the memory, thread and descriptor fields of `row`; false when the process is gone.
@@ -52,21 +66,19 @@ public final class ProcReader: @unchecked Sendable {
     public func read(into row: inout SampleRow) -> Bool {
         defer { calls += 1 }
         if calls % statusEvery == 0 {
-            let n = pread(statusFD, buffer.baseAddress, buffer.count, 0)
-            guard n > 0 else { return false }
+            guard let n = try? status.read(fromAbsoluteOffset: 0, into: buffer), n > 0 else { return false }
             ProcStatus.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), into: &row)
             lastThreads = row.threads
             hwmKB = max(hwmKB, row.hwmKB)
         } else {
-            let n = pread(statmFD, buffer.baseAddress, buffer.count, 0)
-            guard n > 0 else { return false }
+            guard let n = try? statm.read(fromAbsoluteOffset: 0, into: buffer), n > 0 else { return false }
             ProcStatus.parseStatm(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), pageKB: pageKB, into: &row)
             row.threads = lastThreads
             hwmKB = max(hwmKB, row.rssKB)
             row.hwmKB = hwmKB
         }
-        if fdDirFD >= 0 {
-            let count = lh_count_fds(fdDirFD)
+        if let fdDirectory {
+            let count = lh_count_fds(fdDirectory.rawValue)
             row.fds = count >= 0 ? Int64(count) - (pid == nil ? 1 : 0) : 0
         }
         return true
@@ -156,8 +168,8 @@ public enum SamplingError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .open(let path, let e): "\(path): cannot open: \(String(cString: strerror(e)))"
-        case .write(let path, let e): "\(path): cannot write: \(String(cString: strerror(e)))"
+        case .open(let path, let e): "\(path): cannot open: \(Errno(rawValue: e))"
+        case .write(let path, let e): "\(path): cannot write: \(Errno(rawValue: e))"
         }
     }
 }

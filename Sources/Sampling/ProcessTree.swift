@@ -1,6 +1,7 @@
 import Foundation
 package import Model
 import FeaturePipeline
+import SystemPackage
 
 /// A process and its descendants, found by the parent pid in `/proc/*/stat`.
 public enum ProcessTree {
@@ -36,12 +37,12 @@ public enum ProcessTree {
 
     /// The parent pid from `/proc/PID/stat` (the field after the state, after the last ')' of the command name).
     public static func parentPID(of pid: Int32) -> Int32? {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let fd = try? FileDescriptor.open(FilePath("/proc/\(pid)/stat"), .readOnly, options: .closeOnExec) else {
+            return nil
+        }
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
+        let read = try? fd.closeAfter { try buffer.withUnsafeMutableBytes { try fd.read(into: $0) } }
+        guard let n = read, n > 0 else { return nil }
         let bytes = buffer[0..<n]
         guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))

@@ -1,10 +1,11 @@
 import Foundation
 public import Model
 import FeaturePipeline
+import SystemPackage
 
 /// Appends sample rows to a CSV file, one `write(2)` per row, formatted into a buffer allocated once.
 public final class SampleCSVWriter: @unchecked Sendable {
-    private let fd: Int32
+    private let file: FileDescriptor
     public let path: String
     private let buffer: UnsafeMutableRawBufferPointer
     private var length = 0
@@ -12,18 +13,23 @@ public final class SampleCSVWriter: @unchecked Sendable {
     /// Creates (truncates) `path` and writes the header.
     public init(path: String) throws(SamplingError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .open(path: path, errno: errno) }
-        buffer = .allocate(byteCount: 512, alignment: 8)
-        let header = SampleRow.header + "\n"
-        let ok = header.utf8.withContiguousStorageIfAvailable {
-            Foundation.write(fd, $0.baseAddress, $0.count) == $0.count
+        do {
+            file = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw .open(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
         }
-        guard ok == true else { throw .write(path: path, errno: errno) }
+        buffer = .allocate(byteCount: 512, alignment: 8)
+        do {
+            try file.writeAll((SampleRow.header + "\n").utf8)
+        } catch {
+            throw .write(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
+        }
     }
 
     deinit {
-        close(fd)
+        try? file.close()
         buffer.deallocate()
     }
 
@@ -40,7 +46,14 @@ public final class SampleCSVWriter: @unchecked Sendable {
         put(row.inflight); comma(); put(row.retainedResults); comma(); put(row.openWriters)
         buffer[length] = UInt8(ascii: "\n")
         length += 1
-        guard Foundation.write(fd, buffer.baseAddress, length) == length else { throw .write(path: path, errno: errno) }
+        var written = 0
+        while written < length {
+            do {
+                written += try file.write(UnsafeRawBufferPointer(rebasing: buffer[written..<length]))
+            } catch {
+                throw .write(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
+            }
+        }
     }
 
     private func comma() {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Folders under `TMPDIR` with names nobody can predict, and their removal without following symbolic links.
 public enum TemporaryFolder {
@@ -16,7 +17,7 @@ public enum TemporaryFolder {
             mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
         }
         guard let made else {
-            throw .output(path: "\(root)/\(prefix)XXXXXX", reason: "mkdtemp: \(String(cString: strerror(errno)))")
+            throw .output(path: "\(root)/\(prefix)XXXXXX", reason: "mkdtemp: \(Errno(rawValue: errno))")
         }
         return made
     }

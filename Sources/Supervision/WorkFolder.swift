@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// A private folder under `TMPDIR` for one variant's shards: made with `mkdtemp` (a name nobody can predict, mode
 /// 0700), holding `owner.pid`, the pid of the process that made it.
@@ -26,18 +27,14 @@ public struct WorkFolder: Sendable, Hashable {
         let owner = owner ?? getpid()
         let path = try TemporaryFolder.make(prefix: prefix, root: root)
         let file = "\(path)/\(ownerFile)"
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
+        do {
+            let fd = try FileDescriptor.open(
+                FilePath(file), .writeOnly, options: [.create, .exclusiveCreate, .noFollow, .closeOnExec],
+                permissions: .ownerReadWrite)
+            try fd.closeAfter { _ = try fd.writeAll("\(owner)\n".utf8) }
+        } catch {
             TemporaryFolder.remove(path)
-            throw .output(path: file, reason: reason)
-        }
-        let text = Array("\(owner)\n".utf8)
-        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == text.count else {
-            TemporaryFolder.remove(path)
-            throw .output(path: file, reason: "cannot write the owner's pid")
+            throw .output(path: file, reason: "\(error)")
         }
         return WorkFolder(path: path)
     }
@@ -91,12 +88,12 @@ public struct WorkFolder: Sendable, Hashable {
         let file = "\(path)/\(ownerFile)"
         var info = stat()
         guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 32 else { return nil }
-        let fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let fd = try? FileDescriptor.open(FilePath(file), .readOnly, options: [.noFollow, .closeOnExec]) else {
+            return nil
+        }
         var buffer = [UInt8](repeating: 0, count: 32)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
+        let read = try? fd.closeAfter { try buffer.withUnsafeMutableBytes { try fd.read(into: $0) } }
+        guard let n = read, n > 0 else { return nil }
         let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let pid = Int32(text), pid > 0 else { return nil }
         return pid

@@ -41,15 +41,15 @@ struct BenchCommand: ParsableCommand {
         options.quick = quick
         options.verdicts = verdicts
         let before = try baseline.map { path throws in try BenchReport.loadBaseline(path: path) }
-        let result = try Bench.run(options: options) { stage in
-            FileHandle.standardError.write(Data("bench: \(stage)\n".utf8))
-        }
+        let result = try Bench.run(options: options) { stage in logger.info("bench: \(stage)") }
         print(json ? BenchReport.json(result) : BenchReport.table(result))
         if let before {
             let warnings = BenchReport.compare(result, baseline: before)
-            let text =
-                warnings.isEmpty ? "bench: every figure within 20% of the baseline" : warnings.joined(separator: "\n")
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            if warnings.isEmpty {
+                logger.info("bench: every figure within 20% of the baseline")
+            } else {
+                logger.warning("\(warnings.joined(separator: "\n"))")
+            }
         }
     }
 }

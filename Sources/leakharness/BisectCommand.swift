@@ -27,12 +27,12 @@ struct BisectCommand: ParsableCommand {
         options.progress = isatty(2) == 1 ? true : nil
         options.earlyStop = !overrides.full
         options.jobs = overrides.jobs
-        options.log = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        options.log = { line in logger.info("\(line)") }
         let result: BisectResult
         do {
             result = try Bisector(scenario: scenario, options: options).run()
         } catch {
-            FileHandle.standardError.write(Data("leakharness: \(error)\n".utf8))
+            logger.error("leakharness: \(error)")
             throw ExitCode(Interruption.signal != 0 ? 128 + Interruption.signal : 3)
         }
         if let steps = result.steps { print(BisectMarkdown.stepTable(steps)) }

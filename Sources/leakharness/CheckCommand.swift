@@ -114,7 +114,7 @@ struct CheckCommand: ParsableCommand {
         }
         if let path = StepSummary.path() {
             do { try StepSummary.append(Gate.stepSummary(result.runs, checks: result.checks), to: path) } catch {
-                FileHandle.standardError.write(Data("leakharness: GITHUB_STEP_SUMMARY: \(error)\n".utf8))
+                logger.warning("leakharness: GITHUB_STEP_SUMMARY: \(error)")
             }
         }
         for run in result.runs { print(run.directory) }

@@ -17,7 +17,7 @@ struct ExecChildCommand: ParsableCommand {
 
     func run() throws {
         let failure = ExecChild.exec(command[0], arguments: Array(command.dropFirst()))
-        FileHandle.standardError.write(Data("leakharness: \(failure)\n".utf8))
+        logger.error("leakharness: \(failure)")
         throw ExitCode(127)
     }
 }

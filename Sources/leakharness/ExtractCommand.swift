@@ -37,7 +37,7 @@ struct ExtractCommand: ParsableCommand {
         do {
             result = try Extraction.run(corpus: corpus, out: out, workers: workers, shardSize: shardSize)
         } catch {
-            FileHandle.standardError.write(Data("leakharness extract: \(error)\n".utf8))
+            logger.error("leakharness extract: \(error)")
             throw ExitCode(1)
         }
         print(

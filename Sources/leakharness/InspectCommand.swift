@@ -25,7 +25,7 @@ struct InspectCommand: ParsableCommand {
             do {
                 print(try TFRecordInspector.inspect(path: path))
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                logger.error("error: \(error)")
                 failed = true
             }
         }

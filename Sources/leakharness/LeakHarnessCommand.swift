@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import Supervision
+import Logging
+
+/// The commands' own messages (problems, progress), on standard error through the handler `main` installs.
+let logger = Logger(label: "leakharness")
 
 /// The root command: it only lists the subcommands.
 @main
@@ -34,6 +38,8 @@ struct LeakHarnessCommand: ParsableCommand {
 
     /// Usage and configuration errors exit 2, not ArgumentParser's 64.
     static func main() {
+        // Every message, this process's and the library's, is printed as it is, with nothing added.
+        LoggingSystem.bootstrap { _ in PlainLogHandler() }
         // Started by one of ours: end with the parent, and not at all when the parent is already gone.
         guard ParentDeath.bindFromEnvironment() else { Foundation.exit(128 + ParentDeath.signal) }
         do {
@@ -42,11 +48,11 @@ struct LeakHarnessCommand: ParsableCommand {
         } catch let failure as UsageFailure {
             // One line per problem, each prefixed, so that every line reads `leakharness: file:line: key: reason`.
             let lines = failure.message.split(separator: "\n", omittingEmptySubsequences: false)
-            FileHandle.standardError.write(Data(lines.map { "leakharness: \($0)\n" }.joined().utf8))
+            logger.error("\(lines.map { "leakharness: \($0)" }.joined(separator: "\n"))")
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+                logger.error("\(fullMessage(for: error))")
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -34,7 +34,7 @@ struct ListCommand: ParsableCommand {
                 }
             }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            logger.error("error: \(error)")
             throw ExitCode(2)
         }
         if json {

@@ -42,7 +42,7 @@ struct ReportRebuildCommand: ParsableCommand {
         do {
             try RunReporter.write(runDirectory: runDirectory)
         } catch .writeFailed(let path, let why) {
-            FileHandle.standardError.write(Data("leakharness: report: \(path): cannot write: \(why)\n".utf8))
+            logger.error("leakharness: report: \(path): cannot write: \(why)")
             throw ExitCode(1)
         } catch {
             throw UsageFailure(message: "report: \(error)")

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
         let summary = try RunReporter.write(runDirectory: result.directory)
         if result.manifest.variants.contains(where: { $0.knobs["profile"] == "sites" }) {
             do { try SiteReport.write(runDirectory: result.directory) } catch {
-                FileHandle.standardError.write(Data("leakharness: sites: \(error)\n".utf8))
+                logger.error("leakharness: sites: \(error)")
             }
         }
         print(MarkdownTable.verdicts(summary))

@@ -112,8 +112,8 @@ struct WatchCommand: ParsableCommand {
             let label = result.summary.variants.count > 1 ? "\(v.name): " : ""
             text += "\(label)\(v.verdict.rawValue) (\(v.cause.rawValue)): \(v.reason)\n"
         }
-        text += result.directory + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        text += result.directory
+        logger.notice("\(text)")
         throw ExitCode(result.exitStatus)
     }
 }

@@ -124,6 +124,21 @@ struct GateTests {
         #expect(md.contains("- ci/fixed: expected STABLE"))
     }
 
+    @Test func stepSummaryAppendsAndNamesThePathAndTheErrnoTextWhenItCannot() throws {
+        let folder = try TemporaryFolder.make(prefix: "leakharness-step-summary-test-")
+        defer { TemporaryFolder.remove(folder) }
+        let path = "\(folder)/summary.md"
+        try StepSummary.append("one\n", to: path)
+        try StepSummary.append("two\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one\ntwo\n")
+        let missing = "\(folder)/missing/summary.md"
+        #expect {
+            try StepSummary.append("one\n", to: missing)
+        } throws: { error in
+            "\(error)" == "\(missing): cannot write: No such file or directory"
+        }
+    }
+
     @Test func watchUnitIsSaidInSlopesAndReasons() {
         var v = gateVariant("cmd", slope: SlopeEstimate(estimate: 2, low: 1, high: 3))
         v.reason = "RSS +2.0 MB/1000 files [+1.0, +3.0]"

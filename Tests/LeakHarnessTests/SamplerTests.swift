@@ -68,6 +68,31 @@ struct SamplerTests {
         Issue.record("no attempt saw the six new descriptors in all three counts (fast, listed, row): \(seen)")
     }
 
+    @Test func aProcessThatIsNotThereIsNamedWithItsStatusFileAndTheErrnoText() {
+        // Above any pid_max: no such process ever exists.
+        let pid = Int32.max
+        #expect {
+            _ = try ProcReader(pid: pid)
+        } throws: { error in
+            "\(error)" == "/proc/\(pid)/status: cannot open: No such file or directory"
+        }
+    }
+
+    @Test func theCSVWriterNamesThePathAndTheErrnoTextOfAFailedOpenOrWrite() throws {
+        let missing = NSTemporaryDirectory() + "leakharness-missing-\(UUID().uuidString)/samples.csv"
+        #expect {
+            _ = try SampleCSVWriter(path: missing)
+        } throws: { error in
+            "\(error)" == "\(missing): cannot open: No such file or directory"
+        }
+        // Every write to /dev/full fails with ENOSPC: here the header's.
+        #expect {
+            _ = try SampleCSVWriter(path: "/dev/full")
+        } throws: { error in
+            "\(error)" == "/dev/full: cannot write: No space left on device"
+        }
+    }
+
     @Test func procStatusParsingReadsTheKilobyteFields() {
         let text =
             "Name:\tx\nVmSize:\t  1234 kB\nVmHWM:\t 99 kB\nVmRSS:\t 88 kB\nRssAnon:\t 70 kB\nRssFile:\t 18 kB\nThreads:\t7\n"

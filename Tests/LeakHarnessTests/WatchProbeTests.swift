@@ -76,6 +76,17 @@ struct WatchProbeTests {
         #expect(env["LEAKHARNESS_PROBE_DUMP_REQUEST"] == "/r/req")
     }
 
+    @Test func theChannelsWriteEndIsInheritedOnlyInsideInheritable() throws {
+        let channel = try ProbeChannel()
+        #expect(fcntl(channel.writeFD, F_GETFD) & FD_CLOEXEC != 0)
+        let inside = channel.inheritable { fcntl(channel.writeFD, F_GETFD) & FD_CLOEXEC }
+        #expect(inside == 0)
+        #expect(fcntl(channel.writeFD, F_GETFD) & FD_CLOEXEC != 0)
+        // The write end blocks (probes must not lose records); draining an empty pipe returns at once.
+        #expect(fcntl(channel.writeFD, F_GETFL) & O_NONBLOCK == 0)
+        #expect(channel.drain() == 0)
+    }
+
     @Test func treeHeapSumsTheMembersWithRecordsAndLeavesTheHeapEmptyWithout() throws {
         let channel = try ProbeChannel()
         var heap = TreeHeap()

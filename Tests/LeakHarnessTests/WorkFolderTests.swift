@@ -95,4 +95,28 @@ struct WorkFolderTests {
         }
     }
 
+    @Test func anOwnerFileThatIsALinkNamesNoOwner() throws {
+        try withRoot { root in
+            let folder = try TemporaryFolder.make(prefix: WorkFolder.prefix, root: root)
+            let elsewhere = "\(root)/elsewhere.pid"
+            try Data("\(try deadPID())\n".utf8).write(to: URL(fileURLWithPath: elsewhere))
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/\(WorkFolder.ownerFile)", withDestinationPath: elsewhere)
+            #expect(WorkFolder.owner(of: folder) == nil)
+            #expect(WorkFolder.removeStale(root: root).isEmpty)
+            #expect(FileManager.default.fileExists(atPath: folder))
+        }
+    }
+
+    @Test func aRootThatIsMissingIsNamedWithTheErrnoText() throws {
+        try withRoot { root in
+            let missing = "\(root)/missing"
+            #expect {
+                _ = try WorkFolder.create(root: missing)
+            } throws: { error in
+                "\(error)" == "\(missing)/\(WorkFolder.prefix)XXXXXX: mkdtemp: No such file or directory"
+            }
+        }
+    }
+
 }

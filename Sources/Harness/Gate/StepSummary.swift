@@ -1,5 +1,6 @@
 public import Foundation
 import FeaturePipeline
+import SystemPackage
 
 /// Appends markdown to the file GitHub Actions shows on a job's page (`$GITHUB_STEP_SUMMARY`).
 public enum StepSummary {
@@ -11,18 +12,13 @@ public enum StepSummary {
 
     /// Appends `markdown` to `path`, creating the file when needed.
     public static func append(_ markdown: String, to path: String) throws(GateError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .write(path: path, why: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let bytes = Array(markdown.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .write(path: path, why: String(cString: strerror(errno)))
-            }
-            done += n
+        do {
+            let fd = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .append, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            try fd.closeAfter { _ = try fd.writeAll(markdown.utf8) }
+        } catch {
+            throw .write(path: path, why: "\(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import FeaturePipeline
+import Logging
 
 /// Progress of one variant on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
 final class ProgressDisplay {
@@ -34,18 +35,27 @@ final class ProgressDisplay {
             let text = String(
                 format: "\r%@ [%@] %d/%d files  %.0f files/s  RSS %.0f MB  %.1f s\u{1B}[K",
                 label, bar, files, totalFiles, rate, rssMB, elapsed)
-            FileHandle.standardError.write(Data(text.utf8))
+            drawOnTerminal(text)
             drew = true
         } else {
             let text = String(
-                format: "%@: %d/%d files, %.0f files/s, RSS %.0f MB, %.0f s\n", label, files, totalFiles, rate, rssMB,
+                format: "%@: %d/%d files, %.0f files/s, RSS %.0f MB, %.0f s", label, files, totalFiles, rate, rssMB,
                 elapsed)
-            FileHandle.standardError.write(Data(text.utf8))
+            Self.logger.info("\(text)")
         }
     }
 
     func finish() {
-        if drew { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drew { drawOnTerminal("\r\u{1B}[K") }
+    }
+
+    /// The plain lines, the same as every other progress line of a run.
+    private static let logger = Logger(label: "leakharness.run")
+
+    /// Writes the bar to the terminal as it is. A log handler prints whole lines, while the bar redraws one line in
+    /// place (a carriage return, no newline, an erase to its end), so it goes to standard error directly.
+    private func drawOnTerminal(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

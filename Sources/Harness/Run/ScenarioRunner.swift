@@ -5,6 +5,7 @@ import FeaturePipeline
 public import Model
 import Supervision
 import Reporting
+import Logging
 
 /// Runs a scenario's variants one after another, each in its own child process, and writes the run directory.
 public final class ScenarioRunner: Sendable {
@@ -226,8 +227,11 @@ public final class ScenarioRunner: Sendable {
     }
 
     private func progressLine(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Self.logger.info("\(text)")
     }
+
+    /// The run's progress for whoever started it (the estimate, each variant's start and end).
+    private static let logger = Logger(label: "leakharness.run")
 }
 
 /// A finished run.

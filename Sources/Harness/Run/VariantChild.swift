@@ -7,11 +7,14 @@ import Supervision
 import Sampling
 import Analysis
 import Reporting
+import Logging
 
 /// The child side of a variant: samples itself while it runs the pipeline, then settles and reports.
 public enum VariantChild {
     /// Exit status of a child whose variant failed in a way it caught (ENOSPC, allocator not loaded).
     public static let failedStatus: Int32 = 3
+    /// A child's problems before it can write a report; they reach the parent's `run.log`.
+    private static let logger = Logger(label: "leakharness.child")
 
     /// Runs the variant of `spec` in this process; returns the exit status.
     public static func run(_ spec: ChildSpec) -> Int32 {
@@ -26,7 +29,7 @@ public enum VariantChild {
                 csvPath: spec.samplesPath, counters: counters, intervalMs: config.sampleIntervalMs,
                 keepRows: spec.earlyStop != nil)
         } catch {
-            FileHandle.standardError.write(Data("child: \(error)\n".utf8))
+            logger.error("child: \(error)")
             return 2
         }
         sampler.start()

@@ -1,16 +1,14 @@
 import Foundation
 import FeaturePipeline
+import SystemPackage
 
 /// The heap profiles of `watch --sites`: asking the probes for dumps, and gathering one process's dumps where
 /// `SiteReport` reads them.
 enum WatchSites {
     /// Asks every probe of the command for its `count`-th dump (the request file's first 8 bytes).
     static func request(_ count: Int64, path: String) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        var value = count
-        _ = withUnsafeBytes(of: &value) { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        guard let fd = try? FileDescriptor.open(FilePath(path), .writeOnly, options: .closeOnExec) else { return }
+        _ = try? fd.closeAfter { try withUnsafeBytes(of: count) { try fd.write(toAbsoluteOffset: 0, $0) } }
     }
 
     /// For each variant, moves the dumps of the process that dumped most (the first by pid on a tie) from
