@@ -172,7 +172,7 @@ private struct Measurements {
         let withHeld = used.filter { $0.heapHeldBytes != nil }
         heldSlope = Statistics.leastSquaresSlope(
             x: withHeld.map { Double($0.filesDone) },
-            y: withHeld.map { Double($0.heapHeldBytes!) / 1_048_576 },
+            y: withHeld.map { Units.mb(bytes: $0.heapHeldBytes!) },
             groups: withHeld.map { Int($0.pass) })?.scaled(by: 1000)
         for p in 1...passes {
             if let top = work.filter({ Int(max(1, $0.pass)) == p }).map({ SeriesEvidence.mb($0.rssKB) }).max() {

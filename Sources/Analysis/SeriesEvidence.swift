@@ -172,12 +172,12 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         fill(work: work)
     }
 
-    static func mb(_ kb: Int64) -> Double { Double(kb) / 1024 }
+    static func mb(_ kb: Int64) -> Double { Units.mb(kilobytes: kb) }
 
     /// Anonymous RSS (where the heap lives) when the sampler read it, else the whole RSS.
     static func anon(_ r: SampleRow) -> Double { r.rssAnonKB > 0 ? mb(r.rssAnonKB) : mb(r.rssKB) }
 
-    static func live(_ r: SampleRow) -> Double? { r.heapLiveBytes.map { Double($0) / 1_048_576 } }
+    static func live(_ r: SampleRow) -> Double? { r.heapLiveBytes.map { Units.mb(bytes: $0) } }
 
     /// Floors of a quiet window: medians of its second half (or of all of it, for `wholeWindow`).
     static func levels(of window: [SampleRow], index: Int, endX: Double, wholeWindow: Bool = false) -> Segment {

@@ -78,7 +78,7 @@ package enum ReportFormat {
     package static func optional(_ x: Double?) -> String { x.map { fixed($0, 1) } ?? "–" }
 
     /// Bytes as MB of 1024 × 1024 with one decimal, "–" when not measured.
-    static func mebibytes(_ bytes: Int?) -> String { optional(bytes.map { Double($0) / 1_048_576 }) }
+    static func mebibytes(_ bytes: Int?) -> String { optional(bytes.map { Units.mb(bytes: Double($0)) }) }
 
     package static func expectation(_ e: Expectation) -> String {
         let v = e.verdicts.map(\.rawValue).joined(separator: " or ")

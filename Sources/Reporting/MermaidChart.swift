@@ -19,13 +19,13 @@ public enum MermaidChart {
         let rows = samples.sorted { $0.tMs < $1.tMs }
         guard rows.count >= 2, let first = rows.first, let last = rows.last, last.tMs > first.tMs else { return nil }
         let picked = downsampledIndices(rows, to: max(2, points))
-        let rss = picked.map { Double(rows[$0].rssKB) / 1024 }
+        let rss = picked.map { Units.mb(kilobytes: rows[$0].rssKB) }
         var heap: [Double]?
         if let known = rows.first(where: { $0.heapLiveBytes != nil })?.heapLiveBytes {
             // The last value read at or before each sample, over every sample, not only the ones kept.
-            var current = Double(known) / 1_048_576
+            var current = Units.mb(bytes: known)
             let carried = rows.map { r in
-                if let b = r.heapLiveBytes { current = Double(b) / 1_048_576 }
+                if let b = r.heapLiveBytes { current = Units.mb(bytes: b) }
                 return current
             }
             heap = picked.map { carried[$0] }

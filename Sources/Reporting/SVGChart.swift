@@ -35,8 +35,8 @@ public enum SVGChart {
         let hasSettle = last.tMs >= settleStart && settleStart > first.tMs
         let workRight = hasSettle ? right - settleWidth - gap : right
         let maxFiles = Double(max(1, rows.map(\.filesDone).max() ?? 1))
-        let mb = { (kb: Int64) in Double(kb) / 1024 }
-        let maxY = rows.map { max(mb($0.rssKB), Double($0.heapLiveBytes ?? 0) / 1_048_576) }.max() ?? 1
+        let mb = { (kb: Int64) in Units.mb(kilobytes: kb) }
+        let maxY = rows.map { max(mb($0.rssKB), Units.mb(bytes: $0.heapLiveBytes ?? 0)) }.max() ?? 1
         let yStep = niceStep(max(maxY, 1) * 1.05 / 5)
         let yTop = (max(maxY, 1) * 1.05 / yStep).rounded(.up) * yStep
         let xStep = niceStep(maxFiles / 6)
@@ -138,7 +138,7 @@ public enum SVGChart {
         out.append(
             "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(rss.joined(separator: " "))\"/>"
         )
-        let live = picked.compactMap { r in r.heapLiveBytes.map { "\(f(xOf(r))),\(f(yOf(Double($0) / 1_048_576)))" } }
+        let live = picked.compactMap { r in r.heapLiveBytes.map { "\(f(xOf(r))),\(f(yOf(Units.mb(bytes: $0))))" } }
         if !live.isEmpty {
             out.append(
                 "<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.8\" stroke-linejoin=\"round\" points=\"\(live.joined(separator: " "))\"/>"

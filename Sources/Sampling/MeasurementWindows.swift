@@ -28,7 +28,7 @@ extension MeasurementProtocol {
             recent.append((now, sampler.lastRSSKB.load(ordering: .relaxed)))
             recent.removeAll { $0.t < now - steadySpanMs }
             let elapsed = now - start
-            if elapsed >= minimumMs, elapsed >= steadySpanMs, isSteady(recent.map { Double($0.kb) / 1024 }) {
+            if elapsed >= minimumMs, elapsed >= steadySpanMs, isSteady(recent.map { Units.mb(kilobytes: $0.kb) }) {
                 return true
             }
             if elapsed >= capMs { return false }

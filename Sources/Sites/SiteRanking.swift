@@ -22,7 +22,7 @@ public enum SiteRanking {
     /// Thresholds of the rule.
     public struct Rule: Sendable, Hashable {
         /// Smallest total rise (first to last pass) and smallest release called growth or retention, bytes.
-        public var minimumRise: Double = 1_048_576
+        public var minimumRise: Double = Units.bytesPerMB
         /// Smallest total rise relative to the first pass's bytes.
         public var minimumRelativeRise: Double = 0.1
 

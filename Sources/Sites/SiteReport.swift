@@ -222,8 +222,8 @@ public enum SiteReport {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
-    /// Bytes → MB (10^6) with three decimals.
-    static func mb(_ bytes: Double) -> String { String(format: "%.3f", bytes / 1_000_000) }
+    /// Bytes → MB (mebibytes, as every other figure) with three decimals.
+    static func mb(_ bytes: Double) -> String { String(format: "%.3f", Units.mb(bytes: bytes)) }
 
     private static func kib(_ bytes: Int) -> String { String(bytes / 1024) }
 

@@ -24,6 +24,6 @@ public enum ChildLauncher {
         guard let reader = try? ProcReader(pid: pid) else { return 0 }
         var row = SampleRow()
         reader.read(into: &row)
-        return Double(row.rssKB) / 1024
+        return Units.mb(kilobytes: row.rssKB)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import Harness
 import Supervision
@@ -33,7 +34,9 @@ struct BisectCommand: ParsableCommand {
             result = try Bisector(scenario: scenario, options: options).run()
         } catch {
             logger.error("leakharness: \(error)")
-            throw ExitCode(Interruption.signal != 0 ? 128 + Interruption.signal : 3)
+            throw ExitCode(
+                Interruption.signal != 0 ? ExitStatus.signalled(Interruption.signal) : ExitStatus.variantFailed.rawValue
+            )
         }
         if let steps = result.steps { print(BisectMarkdown.stepTable(steps)) }
         if let auto = result.auto {
@@ -49,6 +52,6 @@ struct BisectCommand: ParsableCommand {
         }
         print(String(format: "%.1f s", result.totalSeconds))
         print(result.directory)
-        if result.failed { throw ExitCode(3) }
+        if result.failed { throw ExitCode(.variantFailed) }
     }
 }

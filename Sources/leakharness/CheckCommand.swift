@@ -118,7 +118,7 @@ struct CheckCommand: ParsableCommand {
             }
         }
         for run in result.runs { print(run.directory) }
-        if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
-        if failed > 0 { throw ExitCode(1) }
+        if Interruption.signal != 0 { throw ExitCode(ExitStatus.signalled(Interruption.signal)) }
+        if failed > 0 { throw ExitCode(.checkFailed) }
     }
 }

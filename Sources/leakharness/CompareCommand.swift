@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import Harness
 import Reporting
@@ -33,6 +34,6 @@ struct CompareCommand: ParsableCommand {
         if comparison.rows.isEmpty { throw UsageFailure(message: "compare: the two runs have no variant in common") }
         print("A: \(before)\nB: \(after)\n")
         print(comparison.markdown(), terminator: "")
-        if comparison.anyWorse { throw ExitCode(1) }
+        if comparison.anyWorse { throw ExitCode(.checkFailed) }
     }
 }

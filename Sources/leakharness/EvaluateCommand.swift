@@ -61,7 +61,7 @@ struct EvaluateRunCommand: ParsableCommand {
         } else {
             print(EvaluationMarkdown.render(evaluation))
         }
-        if !evaluation.passed { throw ExitCode(1) }
+        if !evaluation.passed { throw ExitCode(.checkFailed) }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import Supervision
 
@@ -18,6 +19,6 @@ struct ExecChildCommand: ParsableCommand {
     func run() throws {
         let failure = ExecChild.exec(command[0], arguments: Array(command.dropFirst()))
         logger.error("leakharness: \(failure)")
-        throw ExitCode(127)
+        throw ExitCode(.notExecuted)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import FeaturePipeline
 
@@ -38,7 +39,7 @@ struct ExtractCommand: ParsableCommand {
             result = try Extraction.run(corpus: corpus, out: out, workers: workers, shardSize: shardSize)
         } catch {
             logger.error("leakharness extract: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(.checkFailed)
         }
         print(
             "files: \(result.files - result.skipped.values.reduce(0, +)) done, \(result.skipped.values.reduce(0, +)) skipped"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import FeaturePipeline
 import Foundation
 
@@ -29,6 +30,6 @@ struct InspectCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(.checkFailed) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import Supervision
 import Logging
@@ -41,7 +42,7 @@ struct LeakHarnessCommand: ParsableCommand {
         // Every message, this process's and the library's, is printed as it is, with nothing added.
         LoggingSystem.bootstrap { _ in PlainLogHandler() }
         // Started by one of ours: end with the parent, and not at all when the parent is already gone.
-        guard ParentDeath.bindFromEnvironment() else { Foundation.exit(128 + ParentDeath.signal) }
+        guard ParentDeath.bindFromEnvironment() else { Foundation.exit(ExitStatus.signalled(ParentDeath.signal)) }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -49,11 +50,11 @@ struct LeakHarnessCommand: ParsableCommand {
             // One line per problem, each prefixed, so that every line reads `leakharness: file:line: key: reason`.
             let lines = failure.message.split(separator: "\n", omittingEmptySubsequences: false)
             logger.error("\(lines.map { "leakharness: \($0)" }.joined(separator: "\n"))")
-            Foundation.exit(2)
+            Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 logger.error("\(fullMessage(for: error))")
-                Foundation.exit(2)
+                Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)
         }

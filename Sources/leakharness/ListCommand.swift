@@ -35,7 +35,7 @@ struct ListCommand: ParsableCommand {
             }
         } catch {
             logger.error("error: \(error)")
-            throw ExitCode(2)
+            throw ExitCode(.usage)
         }
         if json {
             FileHandle.standardOutput.write(ScenarioListing(results).encoded())
@@ -44,7 +44,7 @@ struct ListCommand: ParsableCommand {
             print(ScenarioCatalog.listing(entries), terminator: "")
         }
         if results.contains(where: { if case .failure = $0.result { true } else { false } }) {
-            throw ExitCode(2)
+            throw ExitCode(.usage)
         }
     }
 }

@@ -43,7 +43,7 @@ struct ReportRebuildCommand: ParsableCommand {
             try RunReporter.write(runDirectory: runDirectory)
         } catch .writeFailed(let path, let why) {
             logger.error("leakharness: report: \(path): cannot write: \(why)")
-            throw ExitCode(1)
+            throw ExitCode(.checkFailed)
         } catch {
             throw UsageFailure(message: "report: \(error)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Foundation
 import Harness
 import Supervision
@@ -39,7 +40,7 @@ struct RunCommand: ParsableCommand {
         }
         print(MarkdownTable.verdicts(summary))
         print(result.directory)
-        if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
-        if result.manifest.variants.contains(where: { $0.failure != nil }) { throw ExitCode(3) }
+        if Interruption.signal != 0 { throw ExitCode(ExitStatus.signalled(Interruption.signal)) }
+        if result.manifest.variants.contains(where: { $0.failure != nil }) { throw ExitCode(.variantFailed) }
     }
 }

@@ -59,7 +59,7 @@ struct SiteReportTests {
         }
         #expect(rows.first == SiteReport.csvHeader)
         #expect(rows.count == 3)
-        #expect(rows[1][0...7] == ["leaky", "1", "leakharness+0x227d99", "", "1.597", "5.324", "5.324", "true"])
+        #expect(rows[1][0...7] == ["leaky", "1", "leakharness+0x227d99", "", "1.523", "5.078", "5.078", "true"])
         #expect(rows[2][7] == "false")
         let markdown = try String(contentsOfFile: "\(directory)/sites.md", encoding: .utf8)
         #expect(markdown.hasPrefix("## Where it is allocated"))

@@ -67,7 +67,7 @@ enum BenchHelpers {
         guard peakKB > 0 else {
             throw .child(command: command, reason: "could not read /proc/\(child.pid)/status while it ran")
         }
-        return Double(peakKB) / 1024
+        return Units.mb(kilobytes: peakKB)
     }
 
     /// Median wall seconds of `repeats` runs of `leakharness ARGUMENTS --out WORK/timed`, each of which must exit with

@@ -185,7 +185,7 @@ private struct Generator {
             sample(pass: passes, live: live, held: held, noise: 0.05, writers: 0)
         }
         report.settleEndMs = t - 50
-        let lastSecond = rows.suffix(20).map { Double($0.rssKB) / 1024 }
+        let lastSecond = rows.suffix(20).map { Units.mb(kilobytes: $0.rssKB) }
         report.settleSteady = MeasurementProtocol.isSteady(lastSecond)
         // Teardown: a sample after the settle's end, far from the rest; it must not count.
         sample(pass: passes, live: 0.5, held: 1, noise: 0, writers: 0)
@@ -223,7 +223,7 @@ private struct Generator {
         r.fds = Int64(fds)
         r.threads = 4
         // Under glibc the heap is read at most every 200 ms; a long file's buffers are live while it is processed.
-        if t % 200 == 0 { r.heapLiveBytes = Int64(max(0.1, live + spike + gaussian(0.05)) * 1_048_576) }
+        if t % 200 == 0 { r.heapLiveBytes = Int64(max(0.1, live + spike + gaussian(0.05)) * Units.bytesPerMB) }
         r.openWriters = Int64(writers)
         rows.append(r)
         t += 50

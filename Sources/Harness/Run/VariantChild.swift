@@ -11,8 +11,6 @@ import Logging
 
 /// The child side of a variant: samples itself while it runs the pipeline, then settles and reports.
 public enum VariantChild {
-    /// Exit status of a child whose variant failed in a way it caught (ENOSPC, allocator not loaded).
-    public static let failedStatus: Int32 = 3
     /// A child's problems before it can write a report; they reach the parent's `run.log`.
     private static let logger = Logger(label: "leakharness.child")
 
@@ -30,7 +28,7 @@ public enum VariantChild {
                 keepRows: spec.earlyStop != nil)
         } catch {
             logger.error("child: \(error)")
-            return 2
+            return ExitStatus.usage.rawValue
         }
         sampler.start()
         report.allocatorLoaded = AllocatorStats.loadedDescription
@@ -42,7 +40,7 @@ public enum VariantChild {
                 "jemalloc was requested but is not loaded in the child (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset"))"
             sampler.stop()
             write(report, to: spec.resultPath)
-            return failedStatus
+            return ExitStatus.variantFailed.rawValue
         }
 
         let passEnds = Mutex<[Int64]>([])
@@ -139,7 +137,7 @@ public enum VariantChild {
         workers = nil
         OrphanCleanup.removal.withLock { _ in try? FileManager.default.removeItem(atPath: spec.workDirectory) }
         write(report, to: spec.resultPath)
-        return report.failure == nil ? 0 : failedStatus
+        return (report.failure == nil ? ExitStatus.success : .variantFailed).rawValue
     }
 
     private static func write(_ report: ChildReport, to path: String) {
