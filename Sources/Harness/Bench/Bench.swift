@@ -12,8 +12,8 @@ public enum Bench {
         options: BenchOptions, progress: (String) -> Void = { _ in }
     ) throws(BenchError) -> BenchResult {
         var result = BenchResult()
-        result.quick = options.quick ? 1 : 0
-        result.loadAverage1m = BenchClock.loadAverage()
+        result[.quick] = options.quick ? 1 : 0
+        result[.loadAverage1m] = BenchClock.loadAverage()
         let directory: String
         let entries: [CorpusEntry]
         do {
@@ -33,12 +33,12 @@ public enum Bench {
         defer { TemporaryFolder.remove(work) }
 
         progress("decode")
-        result.decodeAudioSPerS = try decode(entries, repeats: options.decodeRepeats)
+        result[.decodeAudioSPerS] = try decode(entries, repeats: options.decodeRepeats)
         progress("features")
         let (features, examples) = try features(entries, repeats: options.featureRepeats)
-        result.featuresAudioSPerCPUS = features
+        result[.featuresAudioSPerCPUS] = features
         progress("tfrecord")
-        result.tfrecordWriteMBPerS = try tfrecord(
+        result[.tfrecordWriteMBPerS] = try tfrecord(
             examples, bytes: options.tfrecordBytes, repeats: options.tfrecordRepeats,
             path: "\(work)/bench.tfrecord")
         progress("pipeline")
@@ -47,42 +47,43 @@ public enum Bench {
             one.append(try pipeline(directory, workers: 1, files: options.pipelineFiles, output: "\(work)/shards"))
             two.append(try pipeline(directory, workers: 2, files: options.pipelineFiles, output: "\(work)/shards"))
         }
-        result.pipelineFilesPerS1Worker = BenchClock.median(one)
-        result.pipelineFilesPerS2Workers = BenchClock.median(two)
-        result.scaling2Workers =
-            result.pipelineFilesPerS1Worker > 0 ? result.pipelineFilesPerS2Workers / result.pipelineFilesPerS1Worker : 0
+        result[.pipelineFilesPerS1Worker] = BenchClock.median(one)
+        result[.pipelineFilesPerS2Workers] = BenchClock.median(two)
+        result[.scaling2Workers] =
+            result[.pipelineFilesPerS1Worker] > 0
+            ? result[.pipelineFilesPerS2Workers] / result[.pipelineFilesPerS1Worker] : 0
         progress("sampler cpu")
-        result.samplerCPUPercentAt100Hz = try SamplerCPU.measure(
+        result[.samplerCPUPercentAt100Hz] = try SamplerCPU.measure(
             corpus: directory, files: options.samplerPipelineFiles, work: work)
         progress("sampler probe")
         let cost = try BenchHelpers.probeSampler(executable: options.executable, samples: options.probeSamples)
-        result.samplerUsPerSample = cost.microsecondsPerSample
+        result[.samplerUsPerSample] = cost.microsecondsPerSample
         let bytes = cost.bytesAllocatedPerSample ?? 0
-        result.samplerBytesPerSample = bytes
-        result.samplerAllocationsPerSample = bytes == 0 ? 0 : max(1, bytes / 64)
+        result[.samplerBytesPerSample] = bytes
+        result[.samplerAllocationsPerSample] = bytes == 0 ? 0 : max(1, bytes / 64)
         progress("harness rss")
-        result.harnessRSSMB = try BenchHelpers.harnessRSS(
+        result[.harnessRSSMB] = try BenchHelpers.harnessRSS(
             executable: options.executable, files: options.harnessFiles, corpus: options.corpus, work: work)
         progress("probe")
         let probe = try ProbeCost.measure(
             executable: options.executable, samples: options.probeSamples,
             seconds: options.quick ? 1 : 4)
-        result.probeUsPerSample = probe.microsecondsPerSample
-        result.probeCPUPercentAt10Hz = probe.cpuPercentAt10Hz
-        result.probeAllocatedBytes = probe.allocatedBytes
+        result[.probeUsPerSample] = probe.microsecondsPerSample
+        result[.probeCPUPercentAt10Hz] = probe.cpuPercentAt10Hz
+        result[.probeAllocatedBytes] = probe.allocatedBytes
         if options.verdicts {
             progress("replay")
-            result.replaySeconds = try BenchHelpers.timed(
+            result[.replaySeconds] = try BenchHelpers.timed(
                 executable: options.executable, ["bisect", "document-bisection"] + options.verdictSizes,
                 repeats: options.verdictRepeats, work: work)
             progress("check ci")
-            result.checkCISeconds = try BenchHelpers.timed(
+            result[.checkCISeconds] = try BenchHelpers.timed(
                 executable: options.executable, ["check", "ci"] + options.verdictSizes,
                 repeats: options.verdictRepeats, work: work,
                 // At --quick sizes a verdict may miss its expectation (exit 1); the gate still ran in full.
                 statuses: options.quick ? [0, 1] : [0])
         }
-        result.loadAverageEnd1m = BenchClock.loadAverage()
+        result[.loadAverageEnd1m] = BenchClock.loadAverage()
         return result
     }
 

@@ -7,20 +7,19 @@ public enum BenchReport {
     /// A plain table: figure, value, the issue's target and whether it is met.
     public static func table(_ result: BenchResult) -> String {
         var lines = ["figure                           value  target"]
-        for figure in result.figures {
+        for figure in BenchFigure.compared {
             var target = ""
-            if let t = BenchResult.targets.first(where: { $0.key == figure.key }) {
-                let met = t.atLeast ? figure.value >= t.bound : figure.value <= t.bound
-                target = "\(t.atLeast ? ">=" : "<=") \(format(t.bound))  \(met ? "ok" : "MISSED")"
+            if let t = figure.target {
+                target = "\(t.atLeast ? ">=" : "<=") \(format(t.bound))  \(t.met(by: result[figure]) ? "ok" : "MISSED")"
             }
             lines.append(
-                figure.key.padding(toLength: 31, withPad: " ", startingAt: 0)
-                    + format(figure.value).leftPadded(to: 9) + "  " + target)
+                figure.rawValue.padding(toLength: 31, withPad: " ", startingAt: 0)
+                    + format(result[figure]).leftPadded(to: 9) + "  " + target)
         }
         lines.append(
             String(
-                format: "load average (1 min): %.2f at start, %.2f at end%@", result.loadAverage1m,
-                result.loadAverageEnd1m, result.quick == 1 ? "; --quick: figures are not meaningful" : ""))
+                format: "load average (1 min): %.2f at start, %.2f at end%@", result[.loadAverage1m],
+                result[.loadAverageEnd1m], result[.quick] == 1 ? "; --quick: figures are not meaningful" : ""))
         return lines.joined(separator: "\n")
     }
 
@@ -41,19 +40,20 @@ public enum BenchReport {
     /// One warning per figure that moved by more than `tolerance` (a fraction) from the baseline, saying which way.
     public static func compare(_ current: BenchResult, baseline: BenchResult, tolerance: Double = 0.2) -> [String] {
         var warnings: [String] = []
-        for (now, then) in zip(current.figures, baseline.figures) {
+        for figure in BenchFigure.compared {
+            let now = current[figure], then = baseline[figure]
             let change: Double
-            if then.value == 0 {
-                guard now.value != 0 else { continue }
+            if then == 0 {
+                guard now != 0 else { continue }
                 change = .infinity
             } else {
-                change = (now.value - then.value) / abs(then.value)
+                change = (now - then) / abs(then)
             }
             guard abs(change) > tolerance else { continue }
-            let better = (change > 0) == now.higherIsBetter
+            let better = (change > 0) == (figure.polarity == .higherIsBetter)
             let percent = change.isFinite ? String(format: "%+.0f%%", change * 100) : "from 0"
             warnings.append(
-                "warning: \(now.key) \(format(now.value)) vs baseline \(format(then.value)) (\(percent), \(better ? "better" : "worse"))"
+                "warning: \(figure.rawValue) \(format(now)) vs baseline \(format(then)) (\(percent), \(better ? "better" : "worse"))"
             )
         }
         return warnings
