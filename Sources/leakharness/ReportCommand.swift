@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 import Foundation
 import Harness
 import Reporting
@@ -50,5 +50,3 @@ struct ReportRebuildCommand: ParsableCommand {
         print(RunFiles.reportPath(runDirectory: runDirectory))
     }
 }
-
-extension ReportAudience: ExpressibleByArgument {}

@@ -17,8 +17,8 @@ struct RunOverrides: ParsableArguments {
     @Option(help: "Worker threads.")
     var workers: Int?
 
-    @Option(help: "Allocator: glibc, glibc-arena2, glibc-trim, glibc-mmap-threshold, jemalloc.")
-    var allocator: String?
+    @Option(help: "Allocator: \(Allocator.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var allocator: Allocator?
 
     @Option(help: "Corpus: built-in, long-tail, or a VCTK directory.")
     var corpus: String?
@@ -41,7 +41,7 @@ struct RunOverrides: ParsableArguments {
         if let files { out[.files] = String(files) }
         if let passes { out[.passes] = String(passes) }
         if let workers { out[.workers] = String(workers) }
-        if let allocator { out[.allocator] = allocator }
+        if let allocator { out[.allocator] = allocator.rawValue }
         if let corpus { out[.corpus] = corpus }
         if let settle { out[.settle] = String(settle) }
         return out

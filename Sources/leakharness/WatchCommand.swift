@@ -46,7 +46,7 @@ struct WatchCommand: ParsableCommand {
             "Run the command under this allocator; repeat for one run per allocator, one after "
                 + "the other: " + Allocator.allCases.map(\.rawValue).joined(separator: ", ") + ".",
             valueName: "allocator"))
-    var allocator: [String] = []
+    var allocator: [Allocator] = []
 
     @Flag(help: "Profile allocation sites with jemalloc's sampling heap profiler and rank them in the report.")
     var sites = false
@@ -75,11 +75,6 @@ struct WatchCommand: ParsableCommand {
         if let progressRegex {
             do { try Watcher.validate(progressRegex: progressRegex) } catch { throw ValidationError("\(error)") }
         }
-        for name in allocator where Allocator(rawValue: name) == nil {
-            throw ValidationError(
-                "--allocator \(name): unknown allocator; one of "
-                    + Allocator.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         if Set(allocator).count != allocator.count { throw ValidationError("--allocator: each allocator at most once") }
         guard (100...600_000).contains(sitesIntervalMs) else {
             throw ValidationError("--sites-interval-ms: must be from 100 to 600000")
@@ -95,7 +90,7 @@ struct WatchCommand: ParsableCommand {
         options.outputRoot = out
         options.tolerance = tolerance
         options.graceSeconds = graceS
-        options.allocators = allocator.compactMap(Allocator.init(rawValue:))
+        options.allocators = allocator
         options.sites = sites
         options.sitesIntervalMs = sitesIntervalMs
         options.sitesEvery = Int64(sitesEvery)
