@@ -64,7 +64,7 @@ public enum RunReporter {
                 manifest.xUnit == nil
                 ? SeriesEvidence(
                     samples: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction,
-                    filesPerPass: v.knobs["files"].flatMap { Int($0) })
+                    filesPerPass: v.settings.filesPerPass)
                 : SeriesEvidence(watched: rows, report: v.report, warmupFraction: manifest.thresholds.warmupFraction)
             let analysis = Analyzer.analyze(
                 evidence: evidence, samples: rows, report: v.report, failure: failure,

@@ -85,10 +85,10 @@ public struct QuietWindow: Sendable, Hashable, Codable {
 /// How one variant ended, as the parent saw it, plus what its child reported.
 public struct VariantOutcome: Sendable, Hashable, Codable {
     public var name: String
-    /// Every knob of the variant's configuration.
-    public var knobs: [String: String]
+    /// What it ran with: every knob of its configuration, or a watched command's settings.
+    public var settings: VariantSettings
     /// The knobs it sets against the base.
-    public var overrides: [String: String]
+    public var overrides: [Knob: String]
     public var expect: Expectation?
     public var document: String?
     /// Exit status of the child, when it exited.
@@ -101,12 +101,17 @@ public struct VariantOutcome: Sendable, Hashable, Codable {
     public var wallSeconds: Double
     public var report: ChildReport?
 
+    enum CodingKeys: String, CodingKey {
+        case name, overrides, expect, document, exitStatus, signal, failure, wallSeconds, report
+        case settings = "knobs"
+    }
+
     public init(
-        name: String, knobs: [String: String], overrides: [String: String], expect: Expectation?, document: String?,
+        name: String, settings: VariantSettings, overrides: [Knob: String], expect: Expectation?, document: String?,
         exitStatus: Int32?, signal: Int32?, failure: String?, wallSeconds: Double, report: ChildReport?
     ) {
         self.name = name
-        self.knobs = knobs
+        self.settings = settings
         self.overrides = overrides
         self.expect = expect
         self.document = document
@@ -147,7 +152,8 @@ public struct RunManifest: Sendable, Hashable, Codable {
     public var createdAt: String
     public var machine: MachineInfo
     public var thresholds: Thresholds
-    public var baseKnobs: [String: String]
+    /// The settings the variants start from.
+    public var base: VariantSettings
     /// In run order.
     public var variants: [VariantOutcome]
     /// The run was stopped by SIGINT or SIGTERM before every variant ran.
@@ -155,9 +161,15 @@ public struct RunManifest: Sendable, Hashable, Codable {
     /// What `files_done` counts when it is not files: "ms" (elapsed time, `watch`) or "items" (`watch --progress-regex`).
     public var xUnit: String?
 
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, scenario, description, scenarioPath, createdAt, machine, thresholds, variants, interrupted
+        case xUnit
+        case base = "baseKnobs"
+    }
+
     public init(
         scenario: String, description: String, scenarioPath: String, createdAt: String, machine: MachineInfo,
-        thresholds: Thresholds, baseKnobs: [String: String], variants: [VariantOutcome]
+        thresholds: Thresholds, base: VariantSettings, variants: [VariantOutcome]
     ) {
         self.scenario = scenario
         self.description = description
@@ -165,7 +177,7 @@ public struct RunManifest: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.machine = machine
         self.thresholds = thresholds
-        self.baseKnobs = baseKnobs
+        self.base = base
         self.variants = variants
     }
 }

@@ -28,7 +28,7 @@ public enum ReportMarkdown {
                     + ". Their samples up to the failure are analysed below.")
             md.append("")
         }
-        let base = manifest.baseKnobs
+        let base = manifest.base.text
         let loaded = Array(Set(summary.variants.map(\.allocator))).sorted().joined(separator: ", ")
         let m = manifest.machine
         var facts: [[String]] = [

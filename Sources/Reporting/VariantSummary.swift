@@ -142,10 +142,10 @@ public struct VariantSummary: Sendable, Hashable, Codable {
     public init(outcome: VariantOutcome, analysis: VariantAnalysis, sampleCount: Int) {
         let r3 = { (x: Double) in (x * 1000).rounded() / 1000 }
         name = outcome.name
-        knobs = outcome.knobs
-        overrides = outcome.overrides
+        knobs = outcome.settings.text
+        overrides = Dictionary(uniqueKeysWithValues: outcome.overrides.map { ($0.key.rawValue, $0.value) })
         let loaded = outcome.report?.allocatorLoaded ?? ""
-        allocator = loaded.isEmpty ? (outcome.knobs["allocator"] ?? "unknown") : loaded
+        allocator = loaded.isEmpty ? (outcome.settings.allocator?.rawValue ?? "unknown") : loaded
         files = outcome.report?.files ?? analysis.files
         passes = analysis.passes
         seconds = r3(outcome.report?.seconds ?? outcome.wallSeconds)

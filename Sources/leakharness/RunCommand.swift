@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
             throw UsageFailure(message: "\(error)")
         }
         let summary = try RunReporter.write(runDirectory: result.directory)
-        if result.manifest.variants.contains(where: { $0.knobs["profile"] == "sites" }) {
+        if result.manifest.variants.contains(where: \.settings.profilesSites) {
             do { try SiteReport.write(runDirectory: result.directory) } catch {
                 logger.error("leakharness: sites: \(error)")
             }

@@ -13,13 +13,16 @@ import Testing
 struct AllocatorAdviceTests {
     func variant(
         _ name: String, allocator: String, anon: Double, live: Double, heap: GlibcHeapLayout?,
-        cause: Cause, knobs: [String: String] = [:]
+        cause: Cause, knobs: [Knob: String] = [:]
     ) -> VariantSummary {
         var report = ChildReport()
         report.glibcHeap = heap
         let outcome = VariantOutcome(
-            name: name, knobs: ["allocator": allocator, "files": "600"].merging(knobs) { $1 },
-            overrides: ["allocator": allocator], expect: nil, document: nil, exitStatus: 0, signal: nil,
+            name: name,
+            settings: .pipeline(
+                try! VariantConfig(
+                    knobs: [.allocator: allocator, .files: "600", .buffers: "per-file"].merging(knobs) { $1 })),
+            overrides: [.allocator: allocator], expect: nil, document: nil, exitStatus: 0, signal: nil,
             failure: nil, wallSeconds: 1, report: report)
         var analysis = VariantAnalysis(verdict: cause == .none ? .stable : .leak, cause: cause, reason: "synthetic")
         analysis.rssAfterSettleMB = anon + 25
@@ -41,7 +44,7 @@ struct AllocatorAdviceTests {
             // Not comparable: another knob differs.
             variant(
                 "reused", allocator: "glibc", anon: 400, live: 399, heap: tops, cause: .liveHeap,
-                knobs: ["buffers": "reused"]),
+                knobs: [.buffers: "reused"]),
         ]
         let keeps = RunReporter.keepsFreedMemory(all)
         #expect(keeps == ["glibc", "glibc-trim"])

@@ -15,7 +15,8 @@ func gateVariant(
     expect: Model.Expectation? = nil, failure: String? = nil
 ) -> VariantSummary {
     let outcome = VariantOutcome(
-        name: name, knobs: [:], overrides: [:], expect: expect, document: nil, exitStatus: 0, signal: nil,
+        name: name, settings: .pipeline(VariantConfig()), overrides: [:], expect: expect, document: nil, exitStatus: 0,
+        signal: nil,
         failure: failure, wallSeconds: 2, report: nil)
     var v = VariantSummary(
         outcome: outcome, analysis: VariantAnalysis(verdict: verdict, cause: cause, reason: "test"), sampleCount: 10)
@@ -29,7 +30,7 @@ func gateSummary(_ variants: [VariantSummary], scenario: String = "ci", xUnit: S
     var manifest = RunManifest(
         scenario: scenario, description: "", scenarioPath: "", createdAt: "2025-01-01T00:00:00Z",
         machine: MachineInfo(host: "h", cores: 2, memoryGB: 4, kernel: "k", glibc: "g", harnessVersion: "v"),
-        thresholds: Thresholds(), baseKnobs: [:], variants: [])
+        thresholds: Thresholds(), base: .pipeline(VariantConfig()), variants: [])
     manifest.xUnit = xUnit
     return RunSummary(manifest: manifest, variants: variants)
 }

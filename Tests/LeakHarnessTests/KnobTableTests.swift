@@ -61,4 +61,23 @@ struct KnobTableTests {
             String(describing: error).contains("workers: '65' is not valid; expected an integer from 1 to 64")
         }
     }
+
+    @Test func runJSONRecordsEitherThePipelinesKnobsOrAWatchedCommandsSettings() throws {
+        var config = VariantConfig()
+        try config.set(.profile, "sites")
+        let command = CommandSettings(
+            commandLine: "python3 x.py", intervalMs: 50, progressRegex: "done (\\d+)", allocator: .jemalloc,
+            sitesLgProfSample: 19)
+        for settings in [VariantSettings.pipeline(config), .command(command)] {
+            let data = try JSONEncoder().encode(settings)
+            #expect(try JSONDecoder().decode(VariantSettings.self, from: data) == settings)
+            #expect(try JSONDecoder().decode([String: String].self, from: data) == settings.text)
+        }
+        #expect(VariantSettings.pipeline(config).profilesSites && VariantSettings.command(command).profilesSites)
+        #expect(VariantSettings.command(command).allocator == .jemalloc)
+        #expect(VariantSettings.command(command).filesPerPass == nil)
+        #expect(command.text["x"] == "items" && command.text["lg-prof-sample"] == "19")
+        let bad = Data(#"{"workers": "0"}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(VariantSettings.self, from: bad) }
+    }
 }

@@ -49,10 +49,11 @@ func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
         outcomes.append(
             VariantOutcome(
                 name: name,
-                knobs: [
-                    "files": String(run.files), "passes": String(run.passes), "allocator": "glibc", "workers": "4",
-                ],
-                overrides: name == "crash" ? ["fault": "crash-after-files:400"] : ["futures": "keep"],
+                settings: .pipeline(
+                    try VariantConfig(knobs: [
+                        .files: String(run.files), .passes: String(run.passes), .allocator: "glibc", .workers: "4",
+                    ])),
+                overrides: name == "crash" ? [.fault: "crash-after-files:400"] : [.futures: "keep"],
                 expect: expect, document: name == "unbounded" ? "3 → 20 GB" : nil,
                 exitStatus: failure == nil ? 0 : nil, signal: failure == nil ? nil : 9, failure: failure,
                 wallSeconds: 5, report: report))
@@ -63,7 +64,8 @@ func makeReportRunDirectory(interrupted: Bool = false) throws -> String {
         createdAt: "2025-01-02T03:04:05Z",
         machine: MachineInfo(
             host: "test", cores: 2, memoryGB: 8, kernel: "6.1", glibc: "2.36", harnessVersion: "0.1.0"),
-        thresholds: Thresholds(), baseKnobs: ["files": "500", "passes": "3", "workers": "4", "corpus": "built-in"],
+        thresholds: Thresholds(),
+        base: .pipeline(try VariantConfig(knobs: [.files: "500", .passes: "3", .workers: "4", .corpus: "built-in"])),
         variants: outcomes)
     manifest.interrupted = interrupted
     let encoder = JSONEncoder()

@@ -50,7 +50,7 @@ public final class ScenarioRunner: Sendable {
         var manifest = RunManifest(
             scenario: scenario.name, description: scenario.description, scenarioPath: scenario.path,
             createdAt: ISO8601DateFormatter().string(from: Date()), machine: MachineInfo.current(),
-            thresholds: scenario.thresholds, baseKnobs: scenario.base.knobStrings, variants: [])
+            thresholds: scenario.thresholds, base: .pipeline(scenario.base), variants: [])
         let jobs = max(1, min(options.jobs ?? Self.defaultJobs(scenario), scenario.variants.count))
         // Bars of variants side by side would draw over each other: plain lines then.
         let progress = jobs > 1 && options.progress == true ? false : options.progress
@@ -211,8 +211,7 @@ public final class ScenarioRunner: Sendable {
         case nil: break
         }
         let outcome = VariantOutcome(
-            name: variant.name, knobs: config.knobStrings,
-            overrides: Dictionary(uniqueKeysWithValues: variant.overrides.map { ($0.key.rawValue, $0.value) }),
+            name: variant.name, settings: .pipeline(config), overrides: variant.overrides,
             expect: variant.expect, document: variant.document, exitStatus: exitStatus, signal: signal,
             failure: failure, wallSeconds: elapsed, report: report)
         var summary = String(format: "%@: %@ in %.1f s", label, failure != nil ? "FAILED" : "done", elapsed)

@@ -135,7 +135,9 @@ public enum Watcher {
         var thresholds = Thresholds()
         thresholds.toleranceMBPer1000Files = options.tolerance ?? (xUnit == "ms" ? 0.1 : 8)
         thresholds.minFiles = xUnit == "ms" ? 1000 : 10
-        let base = runs.first?.outcome.knobs.filter { $0.key != "allocator" } ?? [:]
+        let base = CommandSettings(
+            commandLine: commandLine, intervalMs: options.intervalMs, progressRegex: options.progressRegex,
+            allocator: nil, sitesLgProfSample: options.sites ? options.lgProfSample : nil)
         let names = options.allocators.map(\.rawValue).joined(separator: ", ")
         let what = options.allocators.isEmpty ? "" : " under \(names), one after the other"
         let description =
@@ -144,7 +146,7 @@ public enum Watcher {
         var manifest = RunManifest(
             scenario: "watch", description: description, scenarioPath: "–",
             createdAt: ISO8601DateFormatter().string(from: Date()),
-            machine: MachineInfo.current(), thresholds: thresholds, baseKnobs: base,
+            machine: MachineInfo.current(), thresholds: thresholds, base: .command(base),
             variants: runs.map(\.outcome))
         manifest.xUnit = xUnit
         manifest.interrupted = runs.count < allocators.count
@@ -338,16 +340,12 @@ public enum Watcher {
         }
         report.allocatorLoaded = rootAllocator ?? "unknown (no probe records)"
         report.processes = processes
-        var knobs = [
-            "command": commandLine, "interval-ms": String(options.intervalMs),
-            "x": options.progressRegex == nil ? "ms" : "items",
-            "progress-regex": options.progressRegex ?? "–", "passes": "1",
-        ]
-        if let allocator { knobs["allocator"] = allocator.rawValue }
-        if options.sites { knobs["sites"] = "jemalloc heap profiler, lg_prof_sample \(options.lgProfSample)" }
-        let overrides = allocator.map { ["allocator": $0.rawValue] } ?? [:]
+        let settings = CommandSettings(
+            commandLine: commandLine, intervalMs: options.intervalMs, progressRegex: options.progressRegex,
+            allocator: allocator, sitesLgProfSample: options.sites ? options.lgProfSample : nil)
+        let overrides = allocator.map { [Knob.allocator: $0.rawValue] } ?? [:]
         let outcome = VariantOutcome(
-            name: name, knobs: knobs, overrides: overrides, expect: nil, document: nil,
+            name: name, settings: .command(settings), overrides: overrides, expect: nil, document: nil,
             exitStatus: exitStatus, signal: signal, failure: failure, wallSeconds: seconds,
             report: report)
         let log =
