@@ -139,8 +139,9 @@ private struct Reading {
     /// The live heap grows within passes by the rule's test, whatever RSS does (an allocator reusing freed memory).
     let liveGrowsWithin: Bool
     /// The live heap rises steadily through the passes (median Kendall tau at least `accumulationTau`, over the passes
-    /// with three readings or more): a long file in flight lifts its slope, not its tau. Without such a pass nothing
-    /// shows that it accumulates, and two readings landing on a spike must not lay the growth on the program.
+    /// with three readings or more): a long file in flight lifts its slope, not its tau. Without such a pass, two
+    /// readings landing on a spike must not lay the growth on the program: then the live heap accumulates only when
+    /// it carries the sawtooth, its rise from floor to peak within the passes at least half of RSS's.
     let liveAccumulates: Bool
     let fileWithin: Double?
     let increments: Int
@@ -164,7 +165,14 @@ private struct Reading {
             && fdsInc.filter { $0 >= 1 }.count >= (2 * fdsInc.count + 2) / 3
         within = DecisionRule.within(s.compactMap(\.slopeRSS), tolerance: t)
         let tau = Statistics.median(s.compactMap(\.tauLive))
-        liveAccumulates = tau.map { $0 >= DecisionRule.accumulationTau } ?? false
+        if let tau {
+            liveAccumulates = tau >= DecisionRule.accumulationTau
+        } else {
+            let liveRise = Statistics.median(
+                s.compactMap { g in g.peakLive.flatMap { p in g.floorLive.map { p - $0 } } })
+            let rssRise = Statistics.median(s.compactMap { g in g.peakRSS.flatMap { p in g.floorRSS.map { p - $0 } } })
+            liveAccumulates = liveRise.flatMap { l in rssRise.map { r in r > 0 && l >= r / 2 } } ?? false
+        }
         liveGrowsWithin =
             DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows
             && tau.map({ $0 >= DecisionRule.accumulationTau }) == true

@@ -27,6 +27,8 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
         public var tauLive: Double?
         /// Highest RSS of the segment's work, MB.
         public var peakRSS: Double?
+        /// Highest live heap of the segment's work, MB.
+        public var peakLive: Double?
 
         /// A segment with no figures yet.
         public init(index: Int, endX: Double) {
@@ -213,6 +215,7 @@ public struct SeriesEvidence: Sendable, Hashable, Codable {
     /// Within-segment Theil-Sen slopes of `work`, MB per 1000 x; none from fewer than five samples.
     static func slopes(of work: [SampleRow], into s: inout Segment) {
         s.peakRSS = work.map { mb($0.rssKB) }.max()
+        s.peakLive = work.compactMap(live).max()
         guard work.count >= 5 else { return }
         let x = work.map { Double($0.filesDone) }
         guard let lo = x.min(), let hi = x.max(), hi > lo else { return }

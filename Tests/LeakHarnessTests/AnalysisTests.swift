@@ -335,6 +335,25 @@ struct AnalyzerTests {
         #expect(released.verdict == .retention && released.cause == .allocatorRetention, "\(released.reason)")
     }
 
+    @Test func twoHeapReadingsPerPassLayTheGrowthOnTheLiveHeapOnlyWhenItCarriesTheSawtooth() {
+        // Short passes: the live heap is read twice in each (mallinfo2 is read at a few Hz), too few to test that it
+        // accumulates. RSS climbs 36 MB in each pass and falls back at its end.
+        func run(live: @escaping (Int) -> Double) -> VariantAnalysis {
+            AnalysisSyntheticRun(
+                passes: 3, files: 300, filesPerSample: 6,
+                work: { _, k, _ in
+                    AnalysisLevels(rss: 33 + 0.12 * Double(k), live: k == 96 || k == 204 ? live(k) : nil)
+                }, released: { _ in AnalysisLevels(rss: 33, live: 4.6) }
+            ).analyze()
+        }
+        // Results kept until the pass ends: the live heap rises with RSS.
+        let kept = run { k in 4.6 + 0.12 * Double(k) }
+        #expect(kept.verdict == .retention && kept.cause == .liveHeap, "\(kept.reason)")
+        // A long file in flight at one reading: the live heap's slope is large, its rise a fraction of RSS's.
+        let spike = run { k in k == 204 ? 12 : 4.6 }
+        #expect(spike.verdict == .retention && spike.cause == .allocatorRetention, "\(spike.reason)")
+    }
+
     @Test func floorsThatRiseButComeBackAfterTheSettleAreNotKept() {
         // Floors climb 20 MB a pass while the work runs (an allocator that frees slowly) and the live heap holds.
         let run = { (passes: Int, settled: AnalysisLevels?) in
