@@ -18,6 +18,7 @@ struct LeakHarnessCommand: ParsableCommand {
             BisectCommand.self,
             ChildCommand.self,
             ProbeSamplerCommand.self,
+            ProbeLoadCommand.self,
             CorpusCommand.self,
             ReportCommand.self,
             InspectCommand.self,
