@@ -27,7 +27,6 @@ struct LeakHarnessCommand: ParsableCommand {
             WatchCommand.self,
             ExecChildCommand.self,
             WatchGuardCommand.self,
-            FixtureGrowCommand.self,
             BenchCommand.self,
             EvaluateCommand.self,
         ]
