@@ -22,6 +22,9 @@ enum Harness {
         get throws { try BuiltProduct.testPrograms.path() }
     }
 
+    /// The environment that lets a scenario's `fault:` knob through, for the tests that inject faults.
+    static let allowFaults = ["LEAKHARNESS_ALLOW_FAULTS": "1"]
+
     /// Runs `leakharness arguments...` in the repository and waits for it.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Command.Outcome {
         try Command.run(try binary, arguments, environment: environment)
@@ -41,11 +44,9 @@ enum Harness {
         return path
     }
 
-    /// Writes a scenario file under a temporary `Tests/` directory (so test-only knobs are allowed) and returns its path.
+    /// Writes a scenario file into a temporary directory and returns its path.
     static func scenarioFile(_ yaml: String, name: String) throws -> String {
-        let directory = try ScratchFolder.directory("scenario") + "/Tests"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = "\(directory)/\(name).yaml"
+        let path = "\(try ScratchFolder.directory("scenario"))/\(name).yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

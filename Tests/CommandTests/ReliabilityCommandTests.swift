@@ -8,7 +8,7 @@ import TestSupport
 /// In every case the samples taken so far stay in the CSV and the report says what happened.
 @Suite(.serialized, .scratchFolder)
 struct ReliabilityCommandTests {
-    /// A scenario file under a temporary `Tests/` directory (faults allowed), run with a fresh `--out`.
+    /// A scenario file in a temporary directory, run with a fresh `--out` and fault injection allowed.
     private func run(
         _ yaml: String, name: String, extra: [String] = [], environment: [String: String] = [:]
     )
@@ -16,7 +16,9 @@ struct ReliabilityCommandTests {
     {
         let path = try Harness.scenarioFile(yaml, name: name)
         let out = try ScratchFolder.directory("runs")
-        let outcome = try Harness.run(["run", path, "--out", out] + extra, environment: environment)
+        let outcome = try Harness.run(
+            ["run", path, "--out", out] + extra, environment: Harness.allowFaults.merging(environment) { _, new in new }
+        )
         return (outcome, outcome.lastLine, out)
     }
 
@@ -40,6 +42,23 @@ struct ReliabilityCommandTests {
     }
 
     // MARK: runtime faults
+
+    @Test func faultKnobIsRefusedWithoutTheSwitch() throws {
+        let path = try Harness.scenarioFile(
+            """
+            name: crash
+            description: Test - a fault where faults are not allowed.
+            base: {workers: 1, files: 50, passes: 1, settle: 0}
+            variants:
+              crash: {fault: "crash-after-files:10"}
+            """, name: "crash")
+        let out = try ScratchFolder.directory("runs")
+        let outcome = try Harness.run(["run", path, "--out", out], environment: ["LEAKHARNESS_ALLOW_FAULTS": ""])
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("\(path):5: variants.crash.fault: fault injection"), "stderr: \(outcome.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty, "no run directory")
+    }
 
     @Test func crashedChildIsFailedWithItsSignalAndKeepsItsSamples() throws {
         let (outcome, directory, _) = try run(

@@ -165,7 +165,8 @@ func withVariant(_ extra: String) -> String {
         (withVariant("    submit: window:0\n"), "t.yaml:7: variants.v.submit: 'window:0' is not valid"),
         (
             withVariant("    fault: crash-after-files:5\n"),
-            "t.yaml:7: variants.v.fault: fault injection is only allowed in scenarios under Tests/"
+            "t.yaml:7: variants.v.fault: fault injection is for the harness's own tests: it is allowed only when "
+                + "LEAKHARNESS_ALLOW_FAULTS=1 is set"
         ),
         // warm-up: 60 files × 1 pass leave 54 < 100
         (
@@ -313,21 +314,26 @@ func withVariant(_ extra: String) -> String {
         #expect(scenarioError(yaml, allowFaults: false) != nil)
     }
 
-    @Test func loadAllowsFaultsOnlyUnderTests() throws {
-        let root = URL(fileURLWithPath: try ScratchFolder.directory("scenario-loader"))
+    @Test func loadAllowsFaultsOnlyWhenAsked() throws {
+        let path = try ScratchFolder.directory("scenario-loader") + "/t.yaml"
         let yaml = withVariant("    fault: crash-after-files:5\n")
-        for dir in ["Tests/x", "elsewhere"] {
-            try FileManager.default.createDirectory(
-                at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
-            try yaml.write(to: root.appendingPathComponent("\(dir)/t.yaml"), atomically: true, encoding: .utf8)
-        }
-        let allowed = try ScenarioLoader.load(path: root.appendingPathComponent("Tests/x/t.yaml").path)
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let allowed = try ScenarioLoader.load(path: path, allowFaults: true)
         #expect(allowed.variants[0].config.fault == .crashAfterFiles(5))
-        #expect(throws: ScenarioError.self) {
-            try ScenarioLoader.load(path: root.appendingPathComponent("elsewhere/t.yaml").path)
-        }
-        let shipped = try ScenarioLoader.load(path: Repository.path("Tests/Scenarios/crash-after-50.yaml"))
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.load(path: path, allowFaults: false) }
+        #expect(error.description.hasPrefix("\(path):7: variants.v.fault: fault injection is for"), "\(error)")
+        #expect(error.description.contains("LEAKHARNESS_ALLOW_FAULTS=1"), "\(error)")
+        let shipped = try ScenarioLoader.load(
+            path: Repository.path("Tests/Scenarios/crash-after-50.yaml"), allowFaults: true)
         #expect(shipped.variant(named: "crash")?.config.fault == .crashAfterFiles(50))
+    }
+
+    @Test func onlyTheSwitchAllowsFaults() {
+        #expect(ScenarioLoader.allowsFaults(environment: ["LEAKHARNESS_ALLOW_FAULTS": "1"]))
+        for value in ["", "0", "yes", "true"] {
+            #expect(!ScenarioLoader.allowsFaults(environment: ["LEAKHARNESS_ALLOW_FAULTS": value]))
+        }
+        #expect(!ScenarioLoader.allowsFaults(environment: ["PWD": "/home/user/Tests/scenarios"]))
     }
 
     @Test func nameMustMatchFileUnderScenarios() throws {
