@@ -84,6 +84,7 @@ public final class AudioTestFiles {
 
 /// A test file could not be written.
 public struct TestFileError: Error, CustomStringConvertible {
+    /// What went wrong, with the path.
     public let message: String
     public var description: String { message }
 }

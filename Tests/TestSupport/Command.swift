@@ -4,8 +4,11 @@ import Foundation
 public enum Command {
     /// What a program did.
     public struct Outcome: Sendable {
+        /// The exit status (or the signal's number when a signal ended it).
         public var status: Int32
+        /// All it wrote to standard output.
         public var stdout: String
+        /// All it wrote to standard error.
         public var stderr: String
 
         /// The last line of stdout: the run directory of `run` and `bisect`.

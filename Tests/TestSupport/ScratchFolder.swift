@@ -8,12 +8,15 @@ public struct ScratchFolder: TestTrait, SuiteTrait, TestScoping {
     /// The current test's folder, nil outside a test marked `.scratchFolder`.
     @TaskLocal public static var current: String?
 
+    /// A suite's trait applies to each of its tests.
     public var isRecursive: Bool { true }
 
+    /// Each test gets a scope (a folder); a suite gets none of its own.
     public func scopeProvider(for test: Test, testCase: Test.Case?) -> ScratchFolder? {
         test.isSuite ? nil : self
     }
 
+    /// Runs the test with a fresh folder as `current`, and removes the folder after it.
     public func provideScope(
         for test: Test, testCase: Test.Case?,
         performing function: @Sendable () async throws -> Void

@@ -4,12 +4,19 @@ public import Model
 
 /// What a synthetic child shows at one instant.
 public struct AnalysisLevels: Sendable {
+    /// Resident set, MB.
     public var rss: Double
+    /// Live heap, MB (nil: the allocator does not tell).
     public var live: Double?
+    /// Heap the allocator holds, MB.
     public var held: Double?
+    /// Anonymous resident memory, MB (nil: `rss - file`).
     public var anon: Double?
+    /// File-backed resident memory, MB.
     public var file: Double
+    /// Open file descriptors.
     public var fds: Int64
+    /// Open shard writers.
     public var writers: Int64
 
     /// Levels in MB (descriptors and writers as counts); the anonymous part defaults to `rss - file`.
@@ -31,9 +38,13 @@ public struct AnalysisLevels: Sendable {
 /// `filesPerSample` files, a quiet window of ten samples after each pass's release, then `settleSamples` samples of
 /// settle.
 public struct AnalysisSyntheticRun {
+    /// Passes over the files.
     public var passes: Int
+    /// Files per pass.
     public var files: Int
+    /// Files between two samples during the work.
     public var filesPerSample: Int
+    /// Samples of the settle phase after the last pass.
     public var settleSamples: Int
     /// AnalysisLevels during the work: pass (1-based), file index within the pass, files done over the run.
     public var work: (_ pass: Int, _ file: Int, _ done: Int) -> AnalysisLevels
