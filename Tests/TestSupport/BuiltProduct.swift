@@ -3,32 +3,53 @@ import Foundation
 /// A program the end-to-end tests run, found in the release build that scripts/test.sh makes before the tests.
 ///
 /// The tests run what a user runs: the release build in `.build/release` (or the folder `LEAKHARNESS_BIN_DIR`
-/// names). A product that is missing, or older than a source file it is built from, is an error that names the
-/// path and the command that builds it: the tests never run a stale binary, nor fall back to another build.
+/// names). A product is stale when a source file of one of its targets changed after the compiler last compiled
+/// that target (its `.d` dependency files in the build folder), or when an object file changed after the product
+/// was linked. A missing or stale product is an error that names the path and the command that builds it: the
+/// tests never run a stale binary, nor fall back to another build. The build's own records, not the product's
+/// date alone, are compared, because a rebuild after a change that leaves the objects as they were (a `touch`, a
+/// branch switched and back) links nothing anew.
 public struct BuiltProduct: Sendable {
+    /// A target of the product: its folder in the repository and its module's name in the build folder.
+    public struct Target: Sendable {
+        /// The folder, relative to the repository, whose Swift and C files the target is built from.
+        public var folder: String
+        /// The module's name: its build folder is `<module>.build`.
+        public var module: String
+
+        /// The target in `folder`, whose module is named `module` (default: the folder's name).
+        public init(folder: String, module: String? = nil) {
+            self.folder = folder
+            self.module = module ?? (folder as NSString).lastPathComponent
+        }
+    }
+
     /// The product's name: its file in the build folder.
     public var name: String
-    /// The folders, relative to the repository, whose Swift and C files the product is built from.
-    public var sources: [String]
-    /// Folders under `sources` that are not part of the product.
-    public var excluded: [String]
+    /// The targets the product is built from.
+    public var targets: [Target]
     /// The product `swift build --product` takes.
     public var product: String
 
     /// The `leakharness` executable: every target under Sources but the probe.
-    public static let leakharness = BuiltProduct(
-        name: "leakharness", sources: ["Sources"], excluded: ["Sources/CProbe"])
+    public static var leakharness: BuiltProduct {
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: Repository.path("Sources"))) ?? []
+        return BuiltProduct(
+            name: "leakharness",
+            targets: folders.filter { $0 != "CProbe" }.sorted().map { Target(folder: "Sources/\($0)") })
+    }
     /// The probe library `watch` preloads: libleakharness-probe.so beside the executable.
     public static let probe = BuiltProduct(
-        name: "libleakharness-probe.so", sources: ["Sources/CProbe"], product: "leakharness-probe")
+        name: "libleakharness-probe.so", targets: [Target(folder: "Sources/CProbe")], product: "leakharness-probe")
     /// The test programs (`grow`): Tests/TestPrograms.
-    public static let testPrograms = BuiltProduct(name: "leakharness-test-programs", sources: ["Tests/TestPrograms"])
+    public static let testPrograms = BuiltProduct(
+        name: "leakharness-test-programs",
+        targets: [Target(folder: "Tests/TestPrograms", module: "leakharness_test_programs")])
 
-    /// A product named `name` in the build folder, built from `sources` by `swift build --product product`.
-    public init(name: String, sources: [String], excluded: [String] = [], product: String? = nil) {
+    /// A product named `name` in the build folder, built from `targets` by `swift build --product product`.
+    public init(name: String, targets: [Target], product: String? = nil) {
         self.name = name
-        self.sources = sources
-        self.excluded = excluded
+        self.targets = targets
         self.product = product ?? name
     }
 
@@ -37,16 +58,28 @@ public struct BuiltProduct: Sendable {
         ProcessInfo.processInfo.environment["LEAKHARNESS_BIN_DIR"] ?? Repository.path(".build/release")
     }
 
-    /// The product's path; throws when it is missing or older than one of its source files.
+    /// The product's path; throws when it is missing or stale.
     public func path() throws -> String {
         let path = "\(Self.directory)/\(name)"
         let build = "swift build -c release --product \(product)"
-        guard let built = Self.modified(path) else {
+        guard let linked = Self.modified(path) else {
             throw Problem(description: "\(path) is missing: build it with `\(build)` (scripts/test.sh does)")
         }
-        if let newer = newestSource(), newer.date > built {
-            throw Problem(
-                description: "\(path) is older than \(newer.path): rebuild it with `\(build)` (scripts/test.sh does)")
+        for target in targets {
+            let folder = Repository.path(target.folder)
+            let records = "\(Self.directory)/\(target.module).build"
+            guard let source = Self.newest(in: folder, where: { ["swift", "c"].contains($0) }) else { continue }
+            let compiled = Self.newest(in: records, where: { $0 == "d" })
+            if source.date > compiled?.date ?? .distantPast {
+                throw Problem(
+                    description: "\(path) is stale: \(source.path) changed after \(target.module) was last compiled; "
+                        + "rebuild with `\(build)` (scripts/test.sh does)")
+            }
+            if let object = Self.newest(in: records, where: { $0 == "o" }), object.date > linked {
+                throw Problem(
+                    description: "\(path) is stale: \(object.path) is newer; rebuild with `\(build)` "
+                        + "(scripts/test.sh does)")
+            }
         }
         return path
     }
@@ -57,24 +90,17 @@ public struct BuiltProduct: Sendable {
         public var description: String
     }
 
-    private static let sourceExtensions: Set = ["swift", "c", "h", "modulemap"]
-
     private static func modified(_ path: String) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
-    /// The most recently modified source file of the product.
-    private func newestSource() -> (path: String, date: Date)? {
-        let skipped = excluded.map { Repository.path($0) + "/" }
+    /// The most recently modified file under `folder` whose extension `matches`.
+    private static func newest(in folder: String, where matches: (String) -> Bool) -> (path: String, date: Date)? {
         var newest: (path: String, date: Date)?
-        for folder in sources.map({ Repository.path($0) }) {
-            for relative in FileManager.default.subpaths(atPath: folder) ?? [] {
-                let file = "\(folder)/\(relative)"
-                guard Self.sourceExtensions.contains((relative as NSString).pathExtension),
-                    !skipped.contains(where: { file.hasPrefix($0) }), let date = Self.modified(file)
-                else { continue }
-                if date > newest?.date ?? .distantPast { newest = (file, date) }
-            }
+        for relative in FileManager.default.subpaths(atPath: folder) ?? []
+        where matches((relative as NSString).pathExtension) {
+            let file = "\(folder)/\(relative)"
+            if let date = modified(file), date > newest?.date ?? .distantPast { newest = (file, date) }
         }
         return newest
     }
