@@ -124,22 +124,72 @@ let package = Package(
         ),
         .testTarget(
             name: "FeaturePipelineTests",
-            dependencies: ["FeaturePipeline"],
+            dependencies: ["FeaturePipeline", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        // Helpers the test targets share (scratch folders, the built programs, audio files, synthetic runs).
+        .target(
+            name: "TestSupport",
+            dependencies: ["Model", "FeaturePipeline", "CSndFile"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        // Programs the end-to-end tests run under `watch`; scripts/test.sh builds them beside `leakharness`.
+        .executableTarget(
+            name: "leakharness-test-programs",
+            path: "Tests/TestPrograms",
+            swiftSettings: strict
+        ),
+        // One test target per layer, depending on that layer and what its tests build with.
         .testTarget(
-            name: "LeakHarnessTests",
-            dependencies: [
-                "Harness", "Model", "Scenarios", "Supervision", "Sampling", "Analysis", "Reporting", "Sites",
-                "FeaturePipeline",
-            ],
+            name: "ModelTests",
+            dependencies: ["Model"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Model", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting", "Model"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ScenariosTests",
+            dependencies: ["Scenarios", "Model", "FeaturePipeline", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SamplingTests",
+            dependencies: ["Sampling", "Model", "FeaturePipeline", "CAllocator"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SupervisionTests",
+            dependencies: ["Supervision", "Sampling", "Model"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SitesTests",
+            dependencies: ["Sites"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: [
+                "Harness", "Model", "Scenarios", "Supervision", "Analysis", "Reporting", "FeaturePipeline",
+                "TestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CommandTests",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
     ],

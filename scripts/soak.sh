@@ -6,7 +6,7 @@
 #   scripts/soak.sh                       10 + 10 minutes, release build first
 #   SOAK_MINUTES=2 scripts/soak.sh        shorter
 #   SOAK_RATE=600 SOAK_FILES_PER_PASS=20000   files/s assumed to size the run, files per pass
-#   SOAK_SKIP_BUILD=1                     use the existing .build/release/leakharness
+#   SOAK_SKIP_BUILD=1                     use the existing .build/release/leakharness (and its test programs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${SOAK_MINUTES:-10}
@@ -16,6 +16,8 @@ poll=${SOAK_POLL_S:-5}
 if [ -z "${SOAK_SKIP_BUILD:-}" ]; then
   swift build -c release --product leakharness >&2
   swift build -c release --product leakharness-probe >&2
+  # The command watched: the test program `grow` (Tests/TestPrograms).
+  swift build -c release --product leakharness-test-programs >&2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakharness-soak-XXXXXX")
@@ -25,6 +27,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait; rm -rf "$work"' EXIT
 cp .build/release/leakharness "$work/leakharness"
 # watch preloads the probe library from beside the executable.
 cp .build/release/libleakharness-probe.so "$work/"
+cp .build/release/leakharness-test-programs "$work/"
 bin="$work/leakharness"
 mkdir "$work/tmp" "$work/out"
 export TMPDIR="$work/tmp"
@@ -101,9 +104,9 @@ awk -F'\t' '$4 > 0 { if ($3 > peak[$4]) peak[$4] = $3; if ($3 > all) all = $3; i
 grep -h '"verdict"' "$dir/summary.json" | head -1 | sed 's/^ */  /'
 echo "  left in TMPDIR after the run: $(ls -A "$TMPDIR" | wc -l) entries"
 
-echo "== watch: fixture-grow --free for $minutes min"
+echo "== watch: grow --free for $minutes min"
 t0=$(date +%s.%N)
-"$bin" watch --out "$work/out" -- "$bin" fixture-grow --mb-per-s 5 --free --seconds "$seconds" \
+"$bin" watch --out "$work/out" -- "$work/leakharness-test-programs" grow --mb-per-s 5 --free --seconds "$seconds" \
   > /dev/null 2> "$work/watch.err" &
 pid=$!
 poll "$pid" watch "$work/out/*-watch/samples/*.csv"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds leakharness and runs the whole test suite: what CI runs. Installs the system packages first (idempotent).
-# The end-to-end tests (Tests/CommandTests) run the release binary and its probe library, as a user would; the
-# suites run one at a time, so that tests that measure memory do not share the two cores with each other. The tests
-# run with a fresh TMPDIR, and the script fails when they leave anything in it.
+# The end-to-end tests (Tests/CommandTests) run the release binary and its probe library, as a user would, and the
+# test programs (Tests/TestPrograms) built beside them; they fail, naming the file, when one is missing or older than
+# its sources. The suites run one at a time, so that tests that measure memory do not share the two cores with each
+# other. The tests run with a fresh TMPDIR, and the script fails when they leave anything in it.
 #
 #   scripts/test.sh            the whole suite
 #   scripts/test.sh --tsan     the executor, pipeline and sampler tests under ThreadSanitizer (own build folder)
@@ -33,6 +34,8 @@ fi
 swift build -c release --product leakharness
 # The probe `watch` preloads into commands: libleakharness-probe.so beside the binary.
 swift build -c release --product leakharness-probe
+# The programs the watch tests watch, beside the binary.
+swift build -c release --product leakharness-test-programs
 swift build --build-tests
 # The test binary runs by itself (SwiftPM keeps its own files in TMPDIR), with a TMPDIR of its own: whatever the tests
 # leave in it fails the run.

@@ -19,8 +19,22 @@ public enum ScenarioLoader {
     /// Longest file accepted (scenario files are a few KB).
     static let maxBytes = 1 << 20
 
-    /// Reads and validates the scenario at `path`; `fault:` is allowed only when the path contains `/Tests/`.
-    public static func load(path: String) throws(ScenarioError) -> Scenario {
+    /// The environment variable that, set to `1`, lets the `fault:` knob through: the harness's own tests set it.
+    public static let allowFaultsVariable = "LEAKHARNESS_ALLOW_FAULTS"
+
+    /// Whether `environment` allows fault injection: `LEAKHARNESS_ALLOW_FAULTS=1`, which no user sets by accident.
+    public static func allowsFaults(environment: [String: String]) -> Bool {
+        environment[allowFaultsVariable] == "1"
+    }
+
+    /// Whether this process's environment allows fault injection.
+    public static var environmentAllowsFaults: Bool { allowsFaults(environment: ProcessInfo.processInfo.environment) }
+
+    /// Reads and validates the scenario at `path`; `fault:` is allowed only when `allowFaults` (by default, when
+    /// this process's environment allows it).
+    public static func load(
+        path: String, allowFaults: Bool = environmentAllowsFaults
+    ) throws(ScenarioError) -> Scenario {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -33,8 +47,7 @@ public enum ScenarioLoader {
         } catch {
             throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return try parse(yaml: text, path: path, allowFaults: absolute.contains("/Tests/"))
+        return try parse(yaml: text, path: path, allowFaults: allowFaults)
     }
 
     /// Validates scenario text; `path` names it in errors and, under a `scenarios` directory, fixes its name.

@@ -112,7 +112,10 @@ struct ScenarioReader {
             value = try text(node, path: path)
         }
         if knob == .fault && !allowFaults {
-            throw fail(node, path, "fault injection is only allowed in scenarios under Tests/")
+            throw fail(
+                node, path,
+                "fault injection is for the harness's own tests: it is allowed only when "
+                    + "\(ScenarioLoader.allowFaultsVariable)=1 is set")
         }
         var scratch = VariantConfig()
         do {

@@ -23,6 +23,7 @@ struct LeakHarnessCommand: ParsableCommand {
             BisectCommand.self,
             ChildCommand.self,
             ProbeSamplerCommand.self,
+            ProbeLoadCommand.self,
             CorpusCommand.self,
             ReportCommand.self,
             InspectCommand.self,
@@ -31,7 +32,6 @@ struct LeakHarnessCommand: ParsableCommand {
             WatchCommand.self,
             ExecChildCommand.self,
             WatchGuardCommand.self,
-            FixtureGrowCommand.self,
             BenchCommand.self,
             EvaluateCommand.self,
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The Linux-only growth (pattern A: fresh buffers per file, a long tail of clip lengths) on a small configuration:
 /// glibc keeps freed memory, jemalloc gives it back.
@@ -16,7 +17,7 @@ struct AllocatorRetentionTests {
               glibc: {allocator: glibc}
               jemalloc: {allocator: jemalloc}
             """, name: "arena-small")
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let summary = try Harness.json("\(outcome.lastLine)/summary.json")

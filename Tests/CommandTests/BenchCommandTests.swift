@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness bench` end to end at `--quick` sizes: every key present and numeric (no timing is asserted).
 @Suite(.serialized, .scratchFolder)
@@ -12,7 +13,7 @@ struct BenchCommandTests {
     ]
 
     /// Runs `bench --json --quick` (plus `extra`) and returns the outcome and its decoded JSON object.
-    private func bench(_ extra: [String] = []) throws -> (Harness.Outcome, [String: Any]) {
+    private func bench(_ extra: [String] = []) throws -> (Command.Outcome, [String: Any]) {
         let outcome = try Harness.run(["bench", "--json", "--quick"] + extra)
         let object = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]
         return (outcome, object)
@@ -39,7 +40,7 @@ struct BenchCommandTests {
     }
 
     @Test func aBaselineFarFromTheFiguresGivesWarningsButSucceeds() throws {
-        let directory = try Harness.temporaryDirectory("bench")
+        let directory = try ScratchFolder.directory("bench")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/baseline.json"
         // A baseline a thousand times faster and lighter than anything: every throughput is worse by far.
@@ -71,7 +72,7 @@ struct BenchCommandTests {
 @Suite(.serialized, .scratchFolder)
 struct FeatureDeterminismTests {
     private func extract() throws -> [String: Data] {
-        let out = try Harness.temporaryDirectory("determinism")
+        let out = try ScratchFolder.directory("determinism")
         // One worker: shards hold files in completion order, which two workers do not fix.
         let outcome = try Harness.run(["extract", "--out", out, "--workers", "1"])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")

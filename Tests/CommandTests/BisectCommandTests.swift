@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness bisect` end to end on the built binary, on a small automatic bisection.
 @Suite(.serialized, .scratchFolder)
 struct BisectCommandTests {
     @Test func autoBisectNamesTheOneMinimalSetWithItsProbes() throws {
-        let scenario = Harness.repository.appendingPathComponent("Tests/Scenarios/bisect-small.yaml").path
-        let out = try Harness.temporaryDirectory("bisect")
+        let scenario = Repository.path("Tests/Scenarios/bisect-small.yaml")
+        let out = try ScratchFolder.directory("bisect")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run(["bisect", scenario, "--out", out])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -47,8 +48,8 @@ struct BisectCommandTests {
     }
 
     @Test func aScenarioWithoutStepsOrFromToIsAUsageError() throws {
-        let scenario = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
-        let outcome = try Harness.run(["bisect", scenario, "--out", try Harness.temporaryDirectory("bisect")])
+        let scenario = Repository.path("Tests/Scenarios/tiny.yaml")
+        let outcome = try Harness.run(["bisect", scenario, "--out", try ScratchFolder.directory("bisect")])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("neither steps: nor from: and to:"))
     }

@@ -1,11 +1,12 @@
 import Foundation
 import FoundationXML
 import Testing
+import TestSupport
 
 /// `leakharness check` end to end on a small scenario (Tests/Scenarios/gate-small.yaml, about 300 files × 2 passes per variant).
 @Suite(.serialized, .scratchFolder)
 struct CheckCommandTests {
-    static let scenario = Harness.repository.appendingPathComponent("Tests/Scenarios/gate-small.yaml").path
+    static let scenario = Repository.path("Tests/Scenarios/gate-small.yaml")
 
     /// gate-small.yaml with `edit` applied to its text, as a scenario file of its own.
     private func copy(_ edit: (String) -> String, name: String) throws -> String {
@@ -13,7 +14,7 @@ struct CheckCommandTests {
     }
 
     @Test func expectationsHoldExitZeroWithJUnitAndStepSummary() throws {
-        let out = try Harness.temporaryDirectory("check")
+        let out = try ScratchFolder.directory("check")
         let summaryPath = out + "/step-summary.md"
         let junit = out + "/junit.xml"
         let outcome = try Harness.run(
@@ -43,7 +44,7 @@ struct CheckCommandTests {
         let path = try copy(
             { $0.replacingOccurrences(of: "expect: {verdict: RETENTION, cause: live-heap}", with: "expect: STABLE") },
             name: "gate-flipped")
-        let out = try Harness.temporaryDirectory("check")
+        let out = try ScratchFolder.directory("check")
         let junit = out + "/junit.xml"
         let outcome = try Harness.run(["check", path, "--out", out, "--junit", junit])
         #expect(outcome.status == 1, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
@@ -62,7 +63,7 @@ struct CheckCommandTests {
     @Test func malformedScenarioExitsTwoBeforeRunning() throws {
         let path = try copy(
             { $0.replacingOccurrences(of: "  fixed:\n", with: "  fixed:\n    worker: 3\n") }, name: "gate-broken")
-        let out = try Harness.temporaryDirectory("check")
+        let out = try ScratchFolder.directory("check")
         // The good scenario first: nothing runs, because every file is validated before any work.
         let outcome = try Harness.run(["check", Self.scenario, path, "--out", out])
         #expect(outcome.status == 2)
@@ -78,7 +79,7 @@ struct CheckCommandTests {
                     .replacingOccurrences(of: "  workers: 2\n", with: "  workerz: 2\n")
                     .replacingOccurrences(of: "    futures: keep\n", with: "    futures: kept\n")
             }, name: "gate-three")
-        let out = try Harness.temporaryDirectory("check")
+        let out = try ScratchFolder.directory("check")
         defer {
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(
@@ -115,7 +116,7 @@ struct CheckCommandTests {
     }
 
     @Test func baselineUpdatedThenCheckPassesAndAWorseSlopeFails() throws {
-        let out = try Harness.temporaryDirectory("check")
+        let out = try ScratchFolder.directory("check")
         let baseline = out + "/baseline.json"
         let update = try Harness.run([
             "check", Self.scenario, "--out", out, "--baseline", baseline, "--update-baseline",

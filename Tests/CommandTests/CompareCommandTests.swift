@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness compare` end to end.
 @Suite(.serialized, .scratchFolder)
 struct CompareCommandTests {
     @Test func aRunComparedWithItselfIsTheSameEverywhere() throws {
-        let out = try Harness.temporaryDirectory("compare")
+        let out = try ScratchFolder.directory("compare")
         let run = try Harness.run(["run", CheckCommandTests.scenario, "--out", out])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let directory = run.lastLine
@@ -20,7 +21,7 @@ struct CompareCommandTests {
     }
 
     @Test func aDirectoryWithoutRunJSONExitsTwo() throws {
-        let empty = try Harness.temporaryDirectory("compare")
+        let empty = try ScratchFolder.directory("compare")
         let outcome = try Harness.run(["compare", empty, empty])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains(empty))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Early stopping end to end: children end their passes once the rule has settled, `--full` runs every pass.
 @Suite(.serialized, .scratchFolder)
@@ -7,7 +8,7 @@ struct EarlyStopCommandTests {
     /// `run ci` on its leaky and fixed variants, six passes of 300 files; the summary's variants by name.
     private func run(_ extra: [String]) throws -> (variants: [String: [String: Any]], directory: String, stderr: String)
     {
-        let out = try Harness.temporaryDirectory("early")
+        let out = try ScratchFolder.directory("early")
         let outcome = try Harness.run(
             [
                 "run", "ci", "--variant", "writer-leak", "--variant", "fixed", "--files", "300",
@@ -53,7 +54,7 @@ struct EarlyStopCommandTests {
     }
 
     @Test func jobsMustBePositive() throws {
-        let outcome = try Harness.run(["run", "ci", "--jobs", "0", "--out", try Harness.temporaryDirectory("jobs")])
+        let outcome = try Harness.run(["run", "ci", "--jobs", "0", "--out", try ScratchFolder.directory("jobs")])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("--jobs"))
     }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness report merge` end to end: one run per variant, as a CI matrix makes them, merged and then checked.
 @Suite(.serialized, .scratchFolder)
 struct MergeCommandTests {
     @Test func runsOfOneVariantEachMergeIntoOneReportThatCheckGates() throws {
-        let out = try Harness.temporaryDirectory("merge")
+        let out = try ScratchFolder.directory("merge")
         var directories: [String] = []
         for variant in ["fixed", "held"] {
             let run = try Harness.run([

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The harness killed outright (SIGKILL: the OOM killer, a cancelled CI job, a closed SSH session): its children end
 /// with it, and no work folder outlives the next run. Also: planted links in `TMPDIR` are never followed.
@@ -18,9 +19,9 @@ struct ParentDeathCommandTests {
     /// Starts `leakharness arguments...` with `TMPDIR` set, its output discarded.
     private func start(_ arguments: [String], tmpdir: String) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.executableURL = URL(fileURLWithPath: try Harness.binary)
         process.arguments = arguments
-        process.currentDirectoryURL = Harness.repository
+        process.currentDirectoryURL = Repository.root
         process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmpdir]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -57,8 +58,8 @@ struct ParentDeathCommandTests {
     }
 
     @Test func killedRunLeavesNoChildAndNoWorkFolder() throws {
-        let tmpdir = try Harness.temporaryDirectory("tmpdir")
-        let out = try Harness.temporaryDirectory("runs")
+        let tmpdir = try ScratchFolder.directory("tmpdir")
+        let out = try ScratchFolder.directory("runs")
         let process = try start(
             ["run", try Harness.scenarioFile(Self.longScenario, name: "long"), "--out", out],
             tmpdir: tmpdir)
@@ -119,8 +120,8 @@ struct ParentDeathCommandTests {
     /// Runs `watch -- sh -c 'sleep 300 & sleep 301; wait'`, kills watch with SIGKILL once it has sampled the whole
     /// tree (a shell and two sleeps), and expects the tree to end.
     private func killWatch(ignoresTERM: Bool, grace: String) throws {
-        let tmpdir = try Harness.temporaryDirectory("tmpdir")
-        let out = try Harness.temporaryDirectory("watch")
+        let tmpdir = try ScratchFolder.directory("tmpdir")
+        let out = try ScratchFolder.directory("watch")
         let script = (ignoresTERM ? "trap '' TERM; " : "") + "sleep 300 & sleep 301; wait"
         let process = try start(["watch", "--out", out, "--grace-s", grace, "--", "sh", "-c", script], tmpdir: tmpdir)
         var tree: [Int32] = []
@@ -152,8 +153,8 @@ struct ParentDeathCommandTests {
     }
 
     @Test func plantedLinksInTMPDIRAreNeverFollowed() throws {
-        let tmpdir = try Harness.temporaryDirectory("tmpdir")
-        let victim = try Harness.temporaryDirectory("victim")
+        let tmpdir = try ScratchFolder.directory("tmpdir")
+        let victim = try ScratchFolder.directory("victim")
         let fm = FileManager.default
         // Links at the names a work folder could take: the old fixed name for the next few thousand pids, and a name
         // of the work folders' own pattern pointing at a folder that looks like a stale work folder.
@@ -163,14 +164,14 @@ struct ParentDeathCommandTests {
                     .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1
         var links = (1...3000).map { "\(tmpdir)/leakharness-\(next + Int32($0))-only" }
         for link in links { try fm.createSymbolicLink(atPath: link, withDestinationPath: victim) }
-        let lookalike = try Harness.temporaryDirectory("lookalike")
+        let lookalike = try ScratchFolder.directory("lookalike")
         try Data("999999999\n".utf8).write(to: URL(fileURLWithPath: "\(lookalike)/owner.pid"))
         try Data("keep".utf8).write(to: URL(fileURLWithPath: "\(lookalike)/precious"))
         let patterned = "\(tmpdir)/leakharness-work-Linked"
         try fm.createSymbolicLink(atPath: patterned, withDestinationPath: lookalike)
         links.append(patterned)
 
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let tiny = try Harness.scenarioFile(ReliabilityCommandTests.tinyScenario, name: "tiny")
         let outcome = try Harness.run(["run", tiny, "--out", out], environment: ["TMPDIR": tmpdir])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")

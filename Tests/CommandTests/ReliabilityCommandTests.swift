@@ -1,21 +1,24 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// `leakharness run` when things go wrong: crashes, ceilings, time limits, signals, full disks, bad input.
 ///
 /// In every case the samples taken so far stay in the CSV and the report says what happened.
 @Suite(.serialized, .scratchFolder)
 struct ReliabilityCommandTests {
-    /// A scenario file under a temporary `Tests/` directory (faults allowed), run with a fresh `--out`.
+    /// A scenario file in a temporary directory, run with a fresh `--out` and fault injection allowed.
     private func run(
         _ yaml: String, name: String, extra: [String] = [], environment: [String: String] = [:]
     )
-        throws -> (outcome: Harness.Outcome, directory: String, out: String)
+        throws -> (outcome: Command.Outcome, directory: String, out: String)
     {
         let path = try Harness.scenarioFile(yaml, name: name)
-        let out = try Harness.temporaryDirectory("runs")
-        let outcome = try Harness.run(["run", path, "--out", out] + extra, environment: environment)
+        let out = try ScratchFolder.directory("runs")
+        let outcome = try Harness.run(
+            ["run", path, "--out", out] + extra, environment: Harness.allowFaults.merging(environment) { _, new in new }
+        )
         return (outcome, outcome.lastLine, out)
     }
 
@@ -39,6 +42,23 @@ struct ReliabilityCommandTests {
     }
 
     // MARK: runtime faults
+
+    @Test func faultKnobIsRefusedWithoutTheSwitch() throws {
+        let path = try Harness.scenarioFile(
+            """
+            name: crash
+            description: Test - a fault where faults are not allowed.
+            base: {workers: 1, files: 50, passes: 1, settle: 0}
+            variants:
+              crash: {fault: "crash-after-files:10"}
+            """, name: "crash")
+        let out = try ScratchFolder.directory("runs")
+        let outcome = try Harness.run(["run", path, "--out", out], environment: ["LEAKHARNESS_ALLOW_FAULTS": ""])
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("\(path):5: variants.crash.fault: fault injection"), "stderr: \(outcome.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty, "no run directory")
+    }
 
     @Test func crashedChildIsFailedWithItsSignalAndKeepsItsSamples() throws {
         let (outcome, directory, _) = try run(
@@ -125,7 +145,7 @@ struct ReliabilityCommandTests {
 
     /// A real 2 MB tmpfs as the shard directory (`TMPDIR`); skipped where mounting is not permitted.
     @Test func realFullDiskFailsTheVariantWithENOSPC() throws {
-        let disk = try Harness.temporaryDirectory("tmpfs")
+        let disk = try ScratchFolder.directory("tmpfs")
         guard mount("tmpfs", disk, "tmpfs", 0, "size=2m") == 0 else {
             print("realFullDiskFailsTheVariantWithENOSPC: not run, mount: \(String(cString: strerror(errno)))")
             return
@@ -164,9 +184,9 @@ struct ReliabilityCommandTests {
               first: {}
               second: {}
             """, name: "long")
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.executableURL = URL(fileURLWithPath: try Harness.binary)
         // One variant at a time: the second must never start.
         process.arguments = ["run", path, "--jobs", "1", "--out", out]
         process.standardOutput = FileHandle.nullDevice
@@ -239,7 +259,7 @@ struct ReliabilityCommandTests {
     // MARK: bad audio input
 
     @Test func badAudioFilesAreSkippedAndCountedByReason() throws {
-        let corpus = try Harness.temporaryDirectory("corpus") + "/p001"
+        let corpus = try ScratchFolder.directory("corpus") + "/p001"
         try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
         func write(_ name: String, _ bytes: [UInt8]) throws {
             try Data(bytes).write(to: URL(fileURLWithPath: "\(corpus)/\(name)"))
@@ -282,7 +302,7 @@ struct ReliabilityCommandTests {
     }
 
     @Test func emptyCorpusDirectoryExitsTwoBeforeWork() throws {
-        let corpus = try Harness.temporaryDirectory("empty-corpus")
+        let corpus = try ScratchFolder.directory("empty-corpus")
         try Data("readme".utf8).write(to: URL(fileURLWithPath: "\(corpus)/README.txt"))
         let (outcome, _, out) = try run(Self.tinyScenario, name: "tiny", extra: ["--corpus", corpus])
         #expect(outcome.status == 2)
@@ -319,7 +339,7 @@ struct ReliabilityCommandTests {
             "name: bad\ndescription: Test - bad input.\nthresholds: {min_files: 10}\nbase: {files: 50, passes: 1, settle: 0}\n"
             + tail
         let path = try Harness.scenarioFile(yaml, name: "bad")
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("\(path):\(line): "), "stderr: \(outcome.stderr)")
@@ -328,7 +348,7 @@ struct ReliabilityCommandTests {
     }
 
     @Test func unwritableOutExitsTwoBeforeAnyChild() throws {
-        let blocker = try Harness.temporaryDirectory("out") + "/a-file"
+        let blocker = try ScratchFolder.directory("out") + "/a-file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         let path = try Harness.scenarioFile(Self.tinyScenario, name: "tiny")
         let outcome = try Harness.run(["run", path, "--out", "\(blocker)/runs"])
@@ -349,8 +369,8 @@ struct ReliabilityCommandTests {
 
     @Test func concurrentRunsOfOneScenarioGetTheirOwnDirectories() throws {
         let path = try Harness.scenarioFile(Self.tinyScenario, name: "tiny")
-        let out = try Harness.temporaryDirectory("runs")
-        let outcomes = Mutex<[Harness.Outcome]>([])
+        let out = try ScratchFolder.directory("runs")
+        let outcomes = Mutex<[Command.Outcome]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             if let outcome = try? Harness.run(["run", path, "--out", out]) { outcomes.withLock { $0.append(outcome) } }
         }
@@ -367,37 +387,5 @@ struct ReliabilityCommandTests {
         // No temporary file of an atomic write is left behind.
         let everything = FileManager.default.subpaths(atPath: out) ?? []
         #expect(!everything.contains { $0.contains(".tmp-") }, "\(everything)")
-    }
-}
-
-/// WAV files written byte by byte (CommandTests has no libsndfile).
-enum WAVBytes {
-    /// A 16-bit PCM 440 Hz tone.
-    static func tone(seconds: Double, sampleRate: Int, channels: Int = 1) -> [UInt8] {
-        let frames = Int(seconds * Double(sampleRate))
-        var pcm: [UInt8] = []
-        pcm.reserveCapacity(frames * channels * 2)
-        for i in 0..<frames {
-            let value = Int16(0.3 * 32767 * sin(2 * Double.pi * 440 * Double(i) / Double(sampleRate)))
-            for _ in 0..<channels { pcm += le(UInt16(bitPattern: value)) }
-        }
-        return header(format: 1, channels: channels, sampleRate: sampleRate, bits: 16, dataBytes: pcm.count) + pcm
-    }
-
-    /// A RIFF/WAVE header whose format chunk names no format libsndfile knows, followed by noise.
-    static func corruptHeader() -> [UInt8] {
-        header(format: 0x7A7A, channels: 0, sampleRate: 0, bits: 3, dataBytes: 4096)
-            + (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-    }
-
-    static func header(format: UInt16, channels: Int, sampleRate: Int, bits: Int, dataBytes: Int) -> [UInt8] {
-        let block = channels * bits / 8
-        return Array("RIFF".utf8) + le(UInt32(36 + dataBytes)) + Array("WAVEfmt ".utf8) + le(UInt32(16))
-            + le(format) + le(UInt16(channels)) + le(UInt32(sampleRate)) + le(UInt32(sampleRate * block))
-            + le(UInt16(block)) + le(UInt16(bits)) + Array("data".utf8) + le(UInt32(dataBytes))
-    }
-
-    static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-        withUnsafeBytes(of: value.littleEndian) { Array($0) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness run` end to end: children, samples, run.json, on small configurations.
 @Suite(.serialized, .scratchFolder)
@@ -7,7 +8,7 @@ struct RunCommandTests {
     /// Runs a scenario file and returns the run directory.
     private func run(_ yaml: String, name: String) throws -> String {
         let path = try Harness.scenarioFile(yaml, name: name)
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         return outcome.lastLine
@@ -98,7 +99,7 @@ struct RunCommandTests {
               a:
                 shard_size: 10
             """, name: "broken")
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("\(path):7: variants.a.shard_size"), "stderr: \(outcome.stderr)")
@@ -106,7 +107,7 @@ struct RunCommandTests {
     }
 
     @Test func unknownVariantExitsTwo() throws {
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", "fixed", "--variant", "nope", "--out", out])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("nope"))

@@ -1,15 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The JSON Schemas of reports/schema/ against what `run`, `watch`, `bisect` and `list --json` really write,
 /// checked with check-jsonschema (installed by scripts/test.sh into .build/venv).
 @Suite(.serialized, .scratchFolder)
 struct SchemaTests {
-    static let schemas = Harness.repository.appendingPathComponent("reports/schema").path
+    static let schemas = Repository.path("reports/schema")
 
     /// check-jsonschema's outcome for `files` against `schema` (a file name under reports/schema/).
-    private func validate(_ files: [String], schema: String) throws -> Harness.Outcome {
-        try Harness.exec(
+    private func validate(_ files: [String], schema: String) throws -> Command.Outcome {
+        try Command.run(
             try Harness.venvTool("check-jsonschema"),
             ["--schemafile", "\(Self.schemas)/\(schema)"] + files)
     }
@@ -34,7 +35,7 @@ struct SchemaTests {
     }
 
     @Test func runCiWatchAndBisectDirectoriesMatchTheirSchemas() throws {
-        let out = try Harness.temporaryDirectory("schema")
+        let out = try ScratchFolder.directory("schema")
         defer { try? FileManager.default.removeItem(atPath: out) }
         // The real ci scenario at small sizes (the verdicts do not matter here, the fields do), with a settle so that
         // the fields measured after it (RSS after the settle, glibc's heap layout) are there too.
@@ -49,7 +50,7 @@ struct SchemaTests {
         ])
         #expect(watch.status == 0, "stderr: \(watch.stderr)")
         // A replay bisection writes a whole run directory, its probes none: tiny.yaml with steps.
-        let tinyPath = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
+        let tinyPath = Repository.path("Tests/Scenarios/tiny.yaml")
         let tiny = try String(contentsOfFile: tinyPath, encoding: .utf8)
         let replay = out + "/Tests/tiny-steps.yaml"
         try FileManager.default.createDirectory(atPath: out + "/Tests", withIntermediateDirectories: true)
@@ -93,7 +94,7 @@ struct SchemaTests {
     }
 
     @Test func committedExamplesMatchTheSchemas() throws {
-        let examples = Harness.repository.appendingPathComponent("reports/examples").path
+        let examples = Repository.path("reports/examples")
         let directories = try FileManager.default.contentsOfDirectory(atPath: examples).sorted()
             .map { "\(examples)/\($0)" }
             .filter { FileManager.default.fileExists(atPath: $0 + "/summary.json") }
@@ -105,7 +106,7 @@ struct SchemaTests {
     }
 
     @Test func listJsonMatchesItsSchemaWithScenariosAndProblems() throws {
-        let out = try Harness.temporaryDirectory("schema-list")
+        let out = try ScratchFolder.directory("schema-list")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let all = try Harness.run(["list", "--json"])
         #expect(all.status == 0, "stderr: \(all.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness run … --sites` and `leakharness sites` end to end: the child dumps heap profiles, the parent ranks sites.
 @Suite(.serialized, .scratchFolder)
@@ -36,7 +37,7 @@ struct SitesCommandTests {
     }
 
     private func run(_ scenario: String, _ extra: [String] = []) throws -> String {
-        let out = try Harness.temporaryDirectory("sites")
+        let out = try ScratchFolder.directory("sites")
         let outcome = try Harness.run(
             ["run", scenario, "--sites", "--files", "150", "--passes", "3", "--settle", "0", "--out", out] + extra)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -79,7 +80,7 @@ struct SitesCommandTests {
     }
 
     @Test func sitesOfARunWithoutProfilesIsAUsageError() throws {
-        let directory = try Harness.temporaryDirectory("nosites")
+        let directory = try ScratchFolder.directory("nosites")
         let outcome = try Harness.run(["sites", directory])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("no heap profiles"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The commands' messages on stderr, byte for byte: the log handler adds no timestamp, level or label, and every
 /// message is one line (or its own lines) ending in a newline.
@@ -16,7 +17,7 @@ struct StderrCommandTests {
               a:
                 shard_size: 10
             """, name: "broken")
-        let out = try Harness.temporaryDirectory("runs")
+        let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 2)
         #expect(
@@ -27,7 +28,7 @@ struct StderrCommandTests {
     }
 
     @Test func anErrorLineKeepsItsOwnPrefix() throws {
-        let missing = try Harness.temporaryDirectory("inspect") + "/missing.tfrecord"
+        let missing = try ScratchFolder.directory("inspect") + "/missing.tfrecord"
         let outcome = try Harness.run(["inspect", missing])
         #expect(outcome.status == 1)
         #expect(outcome.stderr == "error: cannot open \(missing): No such file or directory (errno 2)\n")
@@ -42,7 +43,7 @@ struct StderrCommandTests {
     }
 
     @Test func aCommandThatCannotStartIsReportedByExecChild() throws {
-        let missing = try Harness.temporaryDirectory("exec") + "/missing"
+        let missing = try ScratchFolder.directory("exec") + "/missing"
         let outcome = try Harness.run(["exec-child", "--", missing])
         #expect(outcome.status == 127)
         #expect(outcome.stderr == "leakharness: \(missing): cannot execute: No such file or directory\n")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// `leakharness watch` end to end, on the hidden `fixture-grow` program and plain shell commands.
+/// `leakharness watch` end to end, on the test program `grow` (Tests/TestPrograms) and plain shell commands.
 @Suite(.serialized, .scratchFolder)
 struct WatchCommandTests {
     /// The run directory: the last line of stderr.
-    private func runDirectory(_ outcome: Harness.Outcome) -> String {
+    private func runDirectory(_ outcome: Command.Outcome) -> String {
         outcome.stderr.split(separator: "\n").last.map(String.init) ?? ""
     }
 
@@ -15,12 +16,12 @@ struct WatchCommandTests {
     }
 
     @Test func growingListInAGrandchildReadsAsGrowthOfLiveHeap() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        // The fixture runs under sh: only the whole process tree shows its growth.
+        // The program runs under sh: only the whole process tree shows its growth.
         let outcome = try Harness.run([
             "watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
-            "sh", "-c", "'\(Harness.binary)' fixture-grow --mb-per-s 20 --seconds 3; exit 0",
+            "sh", "-c", "'\(try Harness.testPrograms)' grow --mb-per-s 20 --seconds 3; exit 0",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let v = try variant(runDirectory(outcome))
@@ -36,11 +37,11 @@ struct WatchCommandTests {
     }
 
     @Test func allocateAndFreeInALoopIsStable() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run([
             "watch", "--out", out, "--interval-ms", "50", "--tolerance", "2", "--",
-            Harness.binary, "fixture-grow", "--mb-per-s", "20", "--seconds", "3", "--free",
+            try Harness.testPrograms, "grow", "--mb-per-s", "20", "--seconds", "3", "--free",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let v = try variant(runDirectory(outcome))
@@ -48,16 +49,16 @@ struct WatchCommandTests {
     }
 
     @Test func progressRegexMakesItemsTheXAxis() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run([
             "watch", "--out", out, "--interval-ms", "50", "--progress-regex", #"(\d+)/\d+"#, "--",
-            Harness.binary, "fixture-grow", "--mb-per-s", "10", "--seconds", "1",
+            try Harness.testPrograms, "grow", "--mb-per-s", "10", "--seconds", "1",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let directory = runDirectory(outcome)
         #expect(try Harness.json(directory + "/summary.json")["x_unit"] as? String == "items")
-        let rows = try Harness.csv(directory + "/samples/leakharness.csv")
+        let rows = try Harness.csv(directory + "/samples/leakharness-test-programs.csv")
         let counts = rows.compactMap { Int($0["files_done"] ?? "") }
         #expect(counts.max() ?? 0 > 1 && counts.max() ?? 0 <= 20, "\(counts)")
         #expect(counts == counts.sorted())
@@ -65,7 +66,7 @@ struct WatchCommandTests {
     }
 
     @Test func exitStatusIsTheCommands() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let outcome = try Harness.run(["watch", "--out", out, "--", "sh", "-c", "echo out; echo err >&2; exit 7"])
         #expect(outcome.status == 7)
@@ -81,10 +82,10 @@ struct WatchCommandTests {
     }
 
     @Test func stdinReachesTheCommand() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.executableURL = URL(fileURLWithPath: try Harness.binary)
         process.arguments = ["watch", "--out", out, "--", "cat"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
@@ -100,10 +101,10 @@ struct WatchCommandTests {
     }
 
     @Test func sigintReachesTheCommandAndWatchExitsWithItsStatus() throws {
-        let out = try Harness.temporaryDirectory("watch")
+        let out = try ScratchFolder.directory("watch")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.executableURL = URL(fileURLWithPath: try Harness.binary)
         process.arguments = ["watch", "--out", out, "--", "sleep", "30"]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice

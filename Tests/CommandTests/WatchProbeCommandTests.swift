@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leakharness watch` with the probe library inside the command: heap figures, allocators, processes without the
 /// probe, and the errors before the command starts. The programs are built by the tests into temporary folders.
@@ -7,13 +8,13 @@ import Testing
 struct WatchProbeCommandTests {
     /// A temporary folder for one test, removed when `body` returns.
     private func withFolder<T>(_ label: String, _ body: (String) throws -> T) throws -> T {
-        let folder = try Harness.temporaryDirectory(label)
+        let folder = try ScratchFolder.directory(label)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         return try body(folder)
     }
 
     /// The run directory: the last line of stderr.
-    private func runDirectory(_ outcome: Harness.Outcome) -> String {
+    private func runDirectory(_ outcome: Command.Outcome) -> String {
         outcome.stderr.split(separator: "\n").last.map(String.init) ?? ""
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import TestSupport
 import Yams
 
 /// Runs the jobs of `.github/workflows/leakharness.yml` here, as GitHub Actions would, against the built binary.
@@ -79,7 +80,7 @@ final class WorkflowRunner {
             case "scripts/setup.sh":
                 continue
             case "swift build -c release --product leakharness":
-                try link(Harness.binary, at: "\(workspace)/.build/release/leakharness")
+                try link(try Harness.binary, at: "\(workspace)/.build/release/leakharness")
                 continue
             default:
                 break
@@ -98,7 +99,7 @@ final class WorkflowRunner {
             env["CI"] = "true"
             env["GITHUB_ACTIONS"] = "true"
             let bash = ["--noprofile", "--norc", "-eo", "pipefail", "-c", try substitute(script, context)]
-            let outcome = try Harness.exec("/bin/bash", bash, environment: env, directory: workspace)
+            let outcome = try Command.run("/bin/bash", bash, environment: env, directory: workspace)
             guard outcome.status == 0 else {
                 throw Failure(
                     description: "\(label): '\(title)' exited \(outcome.status)\n"
@@ -131,7 +132,7 @@ final class WorkflowRunner {
         }
         switch uses {
         case "actions/checkout@v4":
-            try link(Harness.repository.appendingPathComponent("scenarios").path, at: "\(workspace)/scenarios")
+            try link(Repository.path("scenarios"), at: "\(workspace)/scenarios")
         case "actions/upload-artifact@v4":
             guard let name = try input("name"), let path = try input("path") else {
                 throw Failure(description: "upload without name or path")

@@ -1,20 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
 import Yams
 
 /// `.github/workflows/leakharness.yml`: actionlint accepts it, and its commands, run here job by job against the
 /// built binary, write the outputs, JUnit files, run directories and job summaries the next jobs and a reader need.
 @Suite(.serialized, .scratchFolder)
 struct WorkflowTests {
-    static let workflow = Harness.repository.appendingPathComponent(".github/workflows/leakharness.yml").path
+    static let workflow = Repository.path(".github/workflows/leakharness.yml")
     /// A small scenario stands for `scenarios/ci.yaml`, so that the whole workflow runs in seconds. It has no
     /// `expect:`, so that what is tested is the wiring of the jobs, never a measurement on a loaded machine.
-    static let smallScenario = Harness.repository.appendingPathComponent("Tests/Scenarios/tiny.yaml").path
+    static let smallScenario = Repository.path("Tests/Scenarios/tiny.yaml")
 
     @Test func actionlintAcceptsTheWorkflowAndRejectsABrokenCopy() throws {
         // actionlint checks every `run:` script with shellcheck too, when it is given one.
-        let lint = { (file: String) throws -> Harness.Outcome in
-            try Harness.exec(
+        let lint = { (file: String) throws -> Command.Outcome in
+            try Command.run(
                 try Harness.venvTool("actionlint"),
                 ["-no-color", "-shellcheck", try Harness.venvTool("shellcheck"), file])
         }
@@ -22,7 +23,7 @@ struct WorkflowTests {
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         // The same file with a job that needs one that does not exist, and a variable left unquoted in a script:
         // the linter really reads the file, and shellcheck the scripts.
-        let dir = try Harness.temporaryDirectory("workflow-lint")
+        let dir = try ScratchFolder.directory("workflow-lint")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let text = try String(contentsOfFile: Self.workflow, encoding: .utf8)
         #expect(text.contains("    needs: list\n") && text.contains("--variant \"$VARIANT\""))
@@ -36,7 +37,7 @@ struct WorkflowTests {
     }
 
     @Test func everyJobRunsHereAndWritesItsSummaryJUnitAndArtifacts() throws {
-        let root = try Harness.temporaryDirectory("workflow")
+        let root = try ScratchFolder.directory("workflow")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runner = try WorkflowRunner(workflow: Self.workflow, root: root, env: ["SCENARIO": Self.smallScenario])
         // What the workflow gates on is the real ci scenario; only the test swaps it for the small one.

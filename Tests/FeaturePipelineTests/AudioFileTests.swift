@@ -1,6 +1,7 @@
 import CSndFile
 import Foundation
 import Testing
+import TestSupport
 @testable import FeaturePipeline
 
 /// Decoding WAV and FLAC files of several encodings, and every way a file can be bad.

@@ -1,12 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import FeaturePipeline
-
-private func temporaryDirectory(_ label: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 private func relativeFiles(_ root: URL) -> [String] {
     (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? [])
@@ -18,11 +13,11 @@ private func relativeFiles(_ root: URL) -> [String] {
 }
 
 /// The generated corpus: layout, content and determinism.
-struct SyntheticCorpusTests {
+@Suite(.scratchFolder) struct SyntheticCorpusTests {
     @Test func sameArgumentsGiveIdenticalBytes() throws {
-        let a = try temporaryDirectory("corpus-a"), b = try temporaryDirectory("corpus-b"),
-            c = try temporaryDirectory("corpus-c")
-        defer { for url in [a, b, c] { try? FileManager.default.removeItem(at: url) } }
+        let a = URL(fileURLWithPath: try ScratchFolder.directory("corpus-a"))
+        let b = URL(fileURLWithPath: try ScratchFolder.directory("corpus-b"))
+        let c = URL(fileURLWithPath: try ScratchFolder.directory("corpus-c"))
         try SyntheticCorpus.generate(into: a, speakers: 2, utterances: 3, seed: 5)
         try SyntheticCorpus.generate(into: b, speakers: 2, utterances: 3, seed: 5)
         try SyntheticCorpus.generate(into: c, speakers: 2, utterances: 3, seed: 6)
@@ -43,8 +38,7 @@ struct SyntheticCorpusTests {
     }
 
     @Test func filesAreSpeechLikeWAV() throws {
-        let root = try temporaryDirectory("corpus-audio")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = URL(fileURLWithPath: try ScratchFolder.directory("corpus-audio"))
         try SyntheticCorpus.generate(into: root, speakers: 1, utterances: 4)
         for u in 1...4 {
             let path = root.appendingPathComponent("wav48/p225/p225_00\(u).wav").path
@@ -100,7 +94,7 @@ struct SyntheticCorpusTests {
 }
 
 /// Indexing VCTK-layout directories.
-struct CorpusIndexTests {
+@Suite(.scratchFolder) struct CorpusIndexTests {
     @Test func missingDirectoryNamesIt() {
         let path = "/nonexistent/corpus-\(UUID().uuidString)"
         #expect(throws: CorpusError.missingDirectory(path)) { try CorpusIndex.load(directory: path) }
@@ -108,15 +102,13 @@ struct CorpusIndexTests {
     }
 
     @Test func directoryWithoutAudioNamesIt() throws {
-        let root = try temporaryDirectory("corpus-noaudio")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = URL(fileURLWithPath: try ScratchFolder.directory("corpus-noaudio"))
         try Data("x".utf8).write(to: root.appendingPathComponent("readme.txt"))
         #expect(throws: CorpusError.noAudio(directory: root.path)) { try CorpusIndex.load(directory: root.path) }
     }
 
     @Test func indexesGeneratedCorpus() throws {
-        let root = try temporaryDirectory("corpus-index")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = URL(fileURLWithPath: try ScratchFolder.directory("corpus-index"))
         try SyntheticCorpus.generate(into: root, speakers: 2, utterances: 2)
         let entries = try CorpusIndex.load(directory: root.path)
         #expect(entries.map(\.path) == entries.map(\.path).sorted())
@@ -131,8 +123,7 @@ struct CorpusIndexTests {
     }
 
     @Test func prefersFLACReleaseLayoutThenAnyAudio() throws {
-        let root = try temporaryDirectory("corpus-flac")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = URL(fileURLWithPath: try ScratchFolder.directory("corpus-flac"))
         let flac = root.appendingPathComponent("wav48_silence_trimmed/p300")
         try FileManager.default.createDirectory(at: flac, withIntermediateDirectories: true)
         try Data().write(to: flac.appendingPathComponent("p300_002_mic1.flac"))

@@ -1,6 +1,7 @@
 import CSndFile
 import Foundation
 import Testing
+import TestSupport
 @testable import FeaturePipeline
 
 /// The pipeline over a corpus of every encoding, rate and kind of bad file: each file is processed or

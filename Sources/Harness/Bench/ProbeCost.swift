@@ -16,7 +16,7 @@ enum ProbeCost {
         var allocatedBytes: Double
     }
 
-    /// Measures the probe: `samples` steps in this process, then two runs of `seconds` of `fixture-grow --free` with
+    /// Measures the probe: `samples` steps in this process, then two runs of `seconds` of `probe-load` with
     /// the probe preloaded, under glibc (CPU) and under jemalloc (bytes allocated).
     static func measure(executable: String, samples: Int, seconds: Double) throws(BenchError) -> Figures {
         let library: String
@@ -58,11 +58,11 @@ enum ProbeCost {
             child = try channel.inheritable {
                 try ChildProcess(
                     executable: executable,
-                    arguments: ["fixture-grow", "--mb-per-s", "20", "--seconds", String(seconds), "--free"],
+                    arguments: ["probe-load", "--mb-per-s", "20", "--seconds", String(seconds)],
                     environment: environment, logPath: "/dev/null")
             }
         } catch {
-            throw .child(command: "fixture-grow", reason: "\(error)")
+            throw .child(command: "probe-load", reason: "\(error)")
         }
         let started = BenchClock.wallNs()
         var probeThread: String?
@@ -80,7 +80,7 @@ enum ProbeCost {
         }
         channel.drain()
         guard probeThread != nil, measuredAt > started else {
-            throw .stage("probe", reason: "the probe thread never ran in fixture-grow")
+            throw .stage("probe", reason: "the probe thread never ran in probe-load")
         }
         var own: Int64 = 0
         if jemalloc != nil {
