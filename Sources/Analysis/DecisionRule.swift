@@ -141,7 +141,8 @@ private struct Reading {
     /// The live heap rises steadily through the passes (median Kendall tau at least `accumulationTau`, over the passes
     /// with three readings or more): a long file in flight lifts its slope, not its tau. Without such a pass, two
     /// readings landing on a spike must not lay the growth on the program: then the live heap accumulates only when
-    /// it carries the sawtooth, its rise from floor to peak within the passes at least half of RSS's.
+    /// it carries the sawtooth (its rise from floor to peak within the passes at least half of RSS's) and the
+    /// allocator holds no more than the rule's gap above it at the last floor.
     let liveAccumulates: Bool
     let fileWithin: Double?
     let increments: Int
@@ -171,7 +172,13 @@ private struct Reading {
             let liveRise = Statistics.median(
                 s.compactMap { g in g.peakLive.flatMap { p in g.floorLive.map { p - $0 } } })
             let rssRise = Statistics.median(s.compactMap { g in g.peakRSS.flatMap { p in g.floorRSS.map { p - $0 } } })
-            liveAccumulates = liveRise.flatMap { l in rssRise.map { r in r > 0 && l >= r / 2 } } ?? false
+            let carries = liveRise.flatMap { l in rssRise.map { r in r > 0 && l >= r / 2 } } ?? false
+            let held = s.last.flatMap { g in
+                g.floorAnon.flatMap { a in
+                    g.floorLive.map { DecisionRule.allocatorKeeps(anon: a, live: $0, baseline: e.baselineGap ?? 0) }
+                }
+            }
+            liveAccumulates = carries && held == false
         }
         liveGrowsWithin =
             DecisionRule.within(s.compactMap(\.slopeLive), tolerance: DecisionRule.liveOnlyFactor * t).grows

@@ -280,6 +280,15 @@ struct AnalyzerTests {
         // A long file in flight at one reading: the live heap's slope is large, its rise a fraction of RSS's.
         let spike = run { k in k == 204 ? 12 : 4.6 }
         #expect(spike.verdict == .retention && spike.cause == .allocatorRetention, "\(spike.reason)")
+        // A reading lands on a long file as large as RSS's climb, while the allocator holds 150 MB above the live
+        // heap at every floor: the allocator keeps the memory, not the program.
+        let held = AnalysisSyntheticRun(
+            passes: 3, files: 300, filesPerSample: 6,
+            work: { _, k, _ in
+                AnalysisLevels(rss: 180 + 0.12 * Double(k), live: k == 96 ? 4.6 : k == 204 ? 45 : nil)
+            }, released: { _ in AnalysisLevels(rss: 180, live: 4.6) }
+        ).analyze()
+        #expect(held.verdict == .retention && held.cause == .allocatorRetention, "\(held.reason)")
     }
 
     @Test func floorsThatRiseButComeBackAfterTheSettleAreNotKept() {
