@@ -102,7 +102,12 @@ struct RunCommandTests {
         let out = try ScratchFolder.directory("runs")
         let outcome = try Harness.run(["run", path, "--out", out])
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("\(path):7: variants.a.shard_size"), "stderr: \(outcome.stderr)")
+        // One line, prefixed with the tool's name: the log handler adds no timestamp, level or label.
+        #expect(
+            outcome.stderr
+                == "leakharness: \(path):7: variants.a.shard_size: unknown key 'shard_size'; did you mean 'shard-size'?\n"
+        )
+        #expect(outcome.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 

@@ -6,26 +6,7 @@ import TestSupport
 /// message is one line (or its own lines) ending in a newline.
 @Suite(.scratchFolder)
 struct StderrCommandTests {
-    @Test func aScenarioProblemIsOneLinePrefixedWithTheToolsName() throws {
-        let path = try Harness.scenarioFile(
-            """
-            name: broken
-            description: Test - a knob with a typo.
-            base:
-              workers: 2
-            variants:
-              a:
-                shard_size: 10
-            """, name: "broken")
-        let out = try ScratchFolder.directory("runs")
-        let outcome = try Harness.run(["run", path, "--out", out])
-        #expect(outcome.status == 2)
-        #expect(
-            outcome.stderr
-                == "leakharness: \(path):7: variants.a.shard_size: unknown key 'shard_size'; did you mean 'shard-size'?\n"
-        )
-        #expect(outcome.stdout.isEmpty)
-    }
+    // A scenario's problem, byte for byte: RunCommandTests.malformedScenarioExitsTwoBeforeAnyChild.
 
     @Test func anErrorLineKeepsItsOwnPrefix() throws {
         let missing = try ScratchFolder.directory("inspect") + "/missing.tfrecord"

@@ -35,9 +35,14 @@ struct LayerTests {
     static func describe() throws -> [String: Set<String>] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
+        // SwiftPM leaves lock files and folders in TMPDIR: it gets one of its own, removed afterwards.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leakharness-describe-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["swift", "package", "--package-path", root.path, "describe", "--type", "json"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
