@@ -14,10 +14,7 @@ public enum RunReporter {
     @discardableResult
     public static func write(runDirectory: String) throws(ReportError) -> RunSummary {
         let manifest = try RunFiles.loadManifest(runDirectory: runDirectory)
-        var samples: [String: [SampleRow]] = [:]
-        for v in manifest.variants {
-            samples[v.name] = try RunFiles.loadSamples(runDirectory: runDirectory, variant: v.name)
-        }
+        let samples = try RunFiles.loadSamples(runDirectory: runDirectory, manifest: manifest)
         let summary = summarize(manifest: manifest, samples: samples)
         let dir = runDirectory as NSString
         for v in manifest.variants {

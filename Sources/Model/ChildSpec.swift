@@ -31,10 +31,3 @@ public struct ChildSpec: Sendable, Hashable, Codable {
         self.earlyStop = earlyStop
     }
 }
-
-extension VariantConfig {
-    /// Every knob keyed by its YAML name, for JSON.
-    public var knobStrings: [String: String] {
-        Dictionary(uniqueKeysWithValues: knobs.map { ($0.key.rawValue, $0.value) })
-    }
-}

@@ -159,7 +159,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Everything one child needs to run one variant: the pipeline's knobs and the harness's own.
-public struct VariantConfig: Sendable, Hashable, Codable {
+public struct VariantConfig: Sendable, Hashable {
     public var pipeline = PipelineOptions()
     public var allocator: Allocator = .glibc
     /// Seconds of sampling after the work, with everything released.
@@ -266,29 +266,23 @@ public struct VariantConfig: Sendable, Hashable, Codable {
     }
 }
 
-extension VariantConfig {
-    /// Encoded as every knob's textual value keyed by the knob's YAML name, the form a scenario file uses; decoding
-    /// validates each value against the knob's table entry and names the knob that does not pass.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(knobs)
+extension VariantConfig: TextSettings {
+    /// Every knob's textual value keyed by the knob's YAML name, the form a scenario file uses.
+    public var text: [String: String] {
+        Dictionary(uniqueKeysWithValues: knobs.map { ($0.key.rawValue, $0.value) })
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode([String: String].self)
+    /// Every knob from its text, each validated against the knob's table entry.
+    public init(text: [String: String]) throws(SettingError) {
         var typed: [Knob: String] = [:]
         for (key, value) in text {
-            guard let knob = Knob(rawValue: key) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown knob '\(key)'")
-            }
+            guard let knob = Knob(rawValue: key) else { throw SettingError(key: key, why: "unknown knob") }
             typed[knob] = value
         }
         do {
             try self.init(knobs: typed)
         } catch {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "\(error.knob.rawValue): \(error.description)")
+            throw SettingError(key: error.knob.rawValue, why: error.description)
         }
     }
 }

@@ -1,13 +1,13 @@
 /// What a variant ran with: the pipeline under a configuration, or a command `watch` ran. In `run.json` (under
 /// `knobs`) each setting's text keyed by its name, as a scenario file writes knobs.
-public enum VariantSettings: Sendable, Hashable, Codable {
+public enum VariantSettings: Sendable, Hashable, TextSettings {
     case pipeline(VariantConfig)
     case command(CommandSettings)
 
     /// The settings as text keyed by name: what the report shows and summary.json records.
     public var text: [String: String] {
         switch self {
-        case .pipeline(let config): config.knobStrings
+        case .pipeline(let config): config.text
         case .command(let settings): settings.text
         }
     }
@@ -33,24 +33,16 @@ public enum VariantSettings: Sendable, Hashable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .pipeline(let config): try config.encode(to: encoder)
-        case .command(let settings): try settings.encode(to: encoder)
-        }
-    }
-
     /// A command's settings carry `command`; anything else is the pipeline's knobs, each validated.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode([String: String].self)
+    public init(text: [String: String]) throws(SettingError) {
         self =
             text[CommandSettings.commandKey] != nil
-            ? .command(try CommandSettings(from: decoder)) : .pipeline(try VariantConfig(from: decoder))
+            ? .command(try CommandSettings(text: text)) : .pipeline(try VariantConfig(text: text))
     }
 }
 
 /// The settings of one run of a command under `watch`.
-public struct CommandSettings: Sendable, Hashable, Codable {
+public struct CommandSettings: Sendable, Hashable, TextSettings {
     /// The command line as given.
     public var commandLine: String
     /// Milliseconds between samples.
@@ -88,17 +80,9 @@ public struct CommandSettings: Sendable, Hashable, Codable {
         return text
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode([String: String].self)
-        func bad(_ key: String) -> DecodingError {
-            .dataCorruptedError(in: container, debugDescription: "\(key): '\(text[key] ?? "")' is not valid")
-        }
+    /// The settings from their text; a missing or unreadable one names its key.
+    public init(text: [String: String]) throws(SettingError) {
+        func bad(_ key: String) -> SettingError { SettingError(key: key, why: "'\(text[key] ?? "")' is not valid") }
         guard let command = text[Self.commandKey] else { throw bad(Self.commandKey) }
         guard let interval = text["interval-ms"].flatMap(Int.init) else { throw bad("interval-ms") }
         commandLine = command
@@ -113,6 +97,40 @@ public struct CommandSettings: Sendable, Hashable, Codable {
                 throw bad(Knob.lgProfSample.rawValue)
             }
             sitesLgProfSample = lg
+        }
+    }
+}
+
+/// A setting whose text does not read: its key and why.
+public struct SettingError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var key: String
+    public var why: String
+
+    public var description: String { "\(key): \(why)" }
+}
+
+/// Settings written as text keyed by name, as a scenario file writes knobs: what run.json and a child's spec carry.
+/// In JSON, the text map; reading it validates every setting and names the one that does not read.
+public protocol TextSettings: Codable {
+    /// Each setting's text, keyed by its name.
+    var text: [String: String] { get }
+    /// The settings from their text.
+    init(text: [String: String]) throws(SettingError)
+}
+
+extension TextSettings {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode([String: String].self)
+        do throws(SettingError) {
+            try self.init(text: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }
     }
 }

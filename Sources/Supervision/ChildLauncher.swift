@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 package import Model
-import Sampling
+package import Sampling
 
 /// Starts and ends variant children: `leakharness child --spec JSON`.
 public enum ChildLauncher {
@@ -19,11 +19,11 @@ public enum ChildLauncher {
             environment: ParentDeath.childEnvironment(environment), logPath: logPath)
     }
 
-    /// Resident memory of `pid` in MB, 0 when it cannot be read.
-    package static func rssMB(pid: Int32) -> Double {
-        guard let reader = try? ProcReader(pid: pid) else { return 0 }
+    /// Resident memory of the process `reader` reads, in MB; 0 without a reader or once the process is gone. The
+    /// reader is opened once per child, not at every poll.
+    package static func rssMB(_ reader: ProcReader?) -> Double {
         var row = SampleRow()
-        reader.read(into: &row)
+        guard let reader, reader.read(into: &row) else { return 0 }
         return Units.mb(kilobytes: row.rssKB)
     }
 }

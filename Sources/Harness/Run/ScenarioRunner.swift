@@ -4,6 +4,7 @@ import CAllocator
 import FeaturePipeline
 public import Model
 import Supervision
+import Sampling
 import Reporting
 import Logging
 
@@ -177,9 +178,10 @@ public final class ScenarioRunner: Sendable {
                 let bar = ProgressDisplay(
                     label: label, samplesPath: samples, totalFiles: config.pipeline.files * config.pipeline.passes,
                     mode: progress)
+                let reader = try? ProcReader(pid: child.pid)
                 let supervisor = Supervisor(
                     pollMs: options.pollMs, onInterrupt: .terminate, ceilingMB: config.ceilingMB,
-                    timeLimitS: config.timeLimitS, residentMB: ChildLauncher.rssMB(pid:))
+                    timeLimitS: config.timeLimitS, residentMB: { _ in ChildLauncher.rssMB(reader) })
                 let supervised = supervisor.supervise(child, started: started) { tick in
                     bar.update(elapsed: tick.elapsed, rssMB: tick.rssMB ?? 0)
                 }
