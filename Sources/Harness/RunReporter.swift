@@ -3,7 +3,6 @@ public import Model
 import Analysis
 public import Reporting
 import Sites
-import FeaturePipeline
 
 /// Reads a run directory (`run.json`, `samples/*.csv`) and (re)writes its reports: `summary.json`, `summary.csv`,
 /// `report.md` and `charts/<variant>.svg`. The `run` and `report` commands both call `write(runDirectory:)`.

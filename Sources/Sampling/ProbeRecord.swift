@@ -1,5 +1,4 @@
 import Model
-import FeaturePipeline
 
 /// One record of the probe library preloaded into a watched command (`Sources/CProbe`): what the allocator of one
 /// process said at one instant. The layout is the C struct `lh_probe_record`, 56 bytes, little endian.

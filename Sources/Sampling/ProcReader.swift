@@ -1,7 +1,6 @@
 import Foundation
 import CAllocator
 public import Model
-import FeaturePipeline
 import SystemPackage
 
 /// Reads a process's memory figures and counts its descriptors, into fixed buffers opened once.

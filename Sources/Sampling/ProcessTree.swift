@@ -1,6 +1,5 @@
 import Foundation
 package import Model
-import FeaturePipeline
 import SystemPackage
 
 /// A process and its descendants, found by the parent pid in `/proc/*/stat`.

@@ -1,6 +1,5 @@
 import Foundation
 public import Model
-import FeaturePipeline
 import SystemPackage
 
 /// Appends sample rows to a CSV file, one `write(2)` per row, formatted into a buffer allocated once.

@@ -1,6 +1,5 @@
 package import Foundation
 package import Model
-import FeaturePipeline
 
 /// The heap of a watched process tree, from the probe's latest record of each member.
 package struct TreeHeap {

@@ -1,5 +1,4 @@
 import Glibc
-import FeaturePipeline
 
 /// Clocks, load and the median used by the bench.
 enum BenchClock {

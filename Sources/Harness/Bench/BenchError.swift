@@ -1,5 +1,3 @@
-import FeaturePipeline
-
 /// Why a bench stage could not be measured.
 public enum BenchError: Error, Sendable, CustomStringConvertible {
     /// The corpus could not be found, generated or read.

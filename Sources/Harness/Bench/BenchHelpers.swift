@@ -2,7 +2,6 @@ import Foundation
 import Model
 import Supervision
 import Sampling
-import FeaturePipeline
 
 /// The bench stages that run a helper process: the sampler probe, and a supervised run whose parent is measured.
 enum BenchHelpers {

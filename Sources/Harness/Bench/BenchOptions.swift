@@ -1,6 +1,5 @@
 import Foundation
 import Supervision
-import FeaturePipeline
 
 /// What `leakharness bench` measures on, and how much.
 public struct BenchOptions: Sendable {

@@ -1,5 +1,4 @@
 import Foundation
-import FeaturePipeline
 import Model
 
 /// Text forms of a bench result: the table, the JSON, and the comparison with a baseline.

@@ -1,7 +1,6 @@
 import Foundation
 import Supervision
 import Sampling
-import FeaturePipeline
 
 /// What the probe library costs a watched command: time per sample, CPU at 10 Hz, bytes its thread allocates.
 enum ProbeCost {

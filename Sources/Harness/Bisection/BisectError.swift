@@ -1,6 +1,5 @@
 public import Model
 public import Reporting
-import FeaturePipeline
 
 /// Why a bisection could not be made or finished.
 public enum BisectError: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,5 @@
 import Model
 import Reporting
-import FeaturePipeline
 
 /// Renders a bisection as markdown: the step table of a replay, or the probe table and minimal set of an automatic bisection.
 public enum BisectMarkdown {

@@ -1,6 +1,5 @@
 public import Foundation
 public import Model
-import FeaturePipeline
 
 /// One knob's value before and after a change.
 public struct KnobChange: Sendable, Hashable, Codable {

@@ -3,7 +3,6 @@ public import Model
 import Supervision
 import Analysis
 import Reporting
-import FeaturePipeline
 
 /// `leakharness bisect`: replays a scenario's `steps:` or bisects the knobs between its `from:` and `to:`, and writes
 /// `<out>/<time>-<scenario>-bisect/` with `bisect.json` and `report.md`.

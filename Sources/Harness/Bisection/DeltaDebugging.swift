@@ -1,5 +1,4 @@
 public import Model
-import FeaturePipeline
 
 /// Delta debugging (Zeller's ddmin) over knob changes: the smallest set of changes from a growing configuration
 /// toward a stable one that removes the growth. Pure search: the oracle runs (or fakes) the probes.

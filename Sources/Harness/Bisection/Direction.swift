@@ -1,6 +1,5 @@
 import Foundation
 public import Model
-import FeaturePipeline
 
 /// Which way memory goes over a run, as a document says it or as a verdict measures it.
 ///

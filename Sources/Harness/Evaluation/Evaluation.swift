@@ -1,7 +1,6 @@
 import Foundation
 import Model
 import Analysis
-import FeaturePipeline
 
 /// The decision rule measured against series whose answer is known: confusion matrices, error rates with Wilson 95%
 /// intervals, and the agreement of reruns of one variant.

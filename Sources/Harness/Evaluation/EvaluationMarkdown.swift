@@ -1,6 +1,5 @@
 import Foundation
 import Model
-import FeaturePipeline
 
 /// `leakharness evaluate`'s text: the rates with their intervals and targets, both confusion matrices, the rerun
 /// agreement of every real variant, and the cases the rule got wrong.

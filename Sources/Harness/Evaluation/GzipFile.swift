@@ -1,6 +1,5 @@
 import CZlib
 public import Foundation
-import FeaturePipeline
 
 /// A gzip-compressed text file read or written whole, through zlib.
 public enum GzipFile {

@@ -2,7 +2,6 @@ import Foundation
 import Model
 public import Scenarios
 import Reporting
-import FeaturePipeline
 
 /// Recorded series of real runs, labelled by their variant's `expect:`, packed into one gzip file of JSON lines.
 ///

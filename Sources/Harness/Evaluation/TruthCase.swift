@@ -1,7 +1,6 @@
 import Foundation
 public import Model
 import Analysis
-import FeaturePipeline
 
 /// A series whose answer is known, with what the rule needs to decide it.
 public struct TruthCase: Sendable, Codable {

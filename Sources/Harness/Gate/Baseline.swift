@@ -1,7 +1,6 @@
 public import Foundation
 public import Model
 public import Reporting
-import FeaturePipeline
 
 /// A baseline file: per scenario and variant, the figures a later `check` must not exceed (see reports/README.md).
 public struct Baseline: Sendable, Hashable, Codable {

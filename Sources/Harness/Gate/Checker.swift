@@ -2,7 +2,6 @@ import Foundation
 public import Model
 import Supervision
 public import Reporting
-import FeaturePipeline
 
 /// What `check` runs: a scenario, or a run directory already made (e.g. merged from a CI matrix).
 public enum CheckTarget: Sendable {

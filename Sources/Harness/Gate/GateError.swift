@@ -1,5 +1,3 @@
-import FeaturePipeline
-
 /// Why `check`, `compare`, a baseline or `report merge` could not do its work.
 public enum GateError: Error, Sendable, CustomStringConvertible {
     /// A baseline file that cannot be read or decoded.

@@ -1,5 +1,4 @@
 import Reporting
-import FeaturePipeline
 
 /// Renders `check`'s results as JUnit XML: one test suite per scenario, one test case per variant.
 public enum JUnitReport {

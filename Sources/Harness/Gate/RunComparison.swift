@@ -1,5 +1,4 @@
 public import Reporting
-import FeaturePipeline
 
 /// `compare`: two runs' variants side by side, each judged better, worse or the same by its slope intervals.
 public struct RunComparison: Sendable, Hashable {

@@ -1,7 +1,6 @@
 import Foundation
 import Model
 public import Reporting
-import FeaturePipeline
 
 /// `report merge`: run directories of one scenario made on several machines (a CI matrix) become one run directory.
 public enum RunMerger {

@@ -1,5 +1,4 @@
 public import Foundation
-import FeaturePipeline
 import SystemPackage
 
 /// Appends markdown to the file GitHub Actions shows on a job's page (`$GITHUB_STEP_SUMMARY`).

@@ -1,6 +1,5 @@
 public import Model
 public import Reporting
-import FeaturePipeline
 
 /// What `check` found for one variant: its expectation and its baseline comparison.
 public struct VariantCheck: Sendable, Hashable {

@@ -1,6 +1,5 @@
 import Foundation
 import Model
-import FeaturePipeline
 import Logging
 
 /// Progress of one variant on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.

@@ -1,7 +1,6 @@
 import Foundation
 public import Model
 import Analysis
-import FeaturePipeline
 
 /// How long a run should take, said before it starts: "10 variants, 3 side by side: about 31 s (62 s if none
 /// stops early)".

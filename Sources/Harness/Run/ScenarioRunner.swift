@@ -1,7 +1,7 @@
 import Foundation
+import FeaturePipeline
 import Synchronization
 import CAllocator
-import FeaturePipeline
 public import Model
 import Supervision
 import Sampling

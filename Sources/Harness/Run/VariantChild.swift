@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import FeaturePipeline
+import Synchronization
 import CAllocator
 public import Model
 import Supervision

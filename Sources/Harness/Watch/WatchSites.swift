@@ -1,5 +1,4 @@
 import Foundation
-import FeaturePipeline
 import SystemPackage
 
 /// The heap profiles of `watch --sites`: asking the probes for dumps, and gathering one process's dumps where

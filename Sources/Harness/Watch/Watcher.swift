@@ -4,7 +4,6 @@ public import Supervision
 import Sampling
 public import Reporting
 import Sites
-import FeaturePipeline
 
 /// `watch`: runs any command, samples its whole process tree from outside and its heap from inside (the probe library),
 /// and writes a run directory and report.
